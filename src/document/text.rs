@@ -1,0 +1,327 @@
+//! The normalised *lint text* of a document and its map back to source bytes.
+//!
+//! Matchers (one Aho-Corasick automaton for every phrase, one regex pass for
+//! every pattern) run over a single buffer per document in which
+//!
+//! * only prose is present (code, HTML, front matter and URLs are left out or
+//!   replaced by [`PLACEHOLDER`]),
+//! * every run of whitespace, including line breaks and blockquote markers
+//!   between the lines of one paragraph, is one ASCII space,
+//! * curly quotes are straight quotes,
+//! * blocks are separated by `\n`, so no phrase can span two blocks.
+//!
+//! This is what makes phrases tolerant of line breaks and inline markup
+//! (`Book a **demo**` matches `book a demo`) while every finding still maps back
+//! to exact byte offsets in the original source through [`SourceMap`].
+
+use std::ops::Range;
+
+/// Stands in for inline code and bare URLs inside a sentence: it is neither a
+/// word character nor whitespace, so it breaks phrases without joining words.
+pub const PLACEHOLDER: char = '\u{FFFC}';
+
+/// One run of lint text and the source bytes it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    /// Offset of the run in the lint text.
+    text: usize,
+    /// Source range of the run.
+    src: usize,
+    src_end: usize,
+    /// `true` when the run is a byte-for-byte copy of the source, so offsets
+    /// inside it map one to one; otherwise the whole run maps to `src..src_end`.
+    exact: bool,
+}
+
+/// Maps offsets in the lint text back to byte offsets in the source.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    pieces: Vec<Piece>,
+}
+
+impl SourceMap {
+    fn piece_containing(&self, pos: usize) -> Option<&Piece> {
+        let idx = self.pieces.partition_point(|p| p.text <= pos);
+        idx.checked_sub(1).map(|i| &self.pieces[i])
+    }
+
+    /// Source offset of a range that starts at `pos` in the lint text.
+    pub fn start(&self, pos: usize) -> usize {
+        match self.piece_containing(pos) {
+            Some(p) if p.exact => p.src + (pos - p.text),
+            Some(p) => p.src,
+            None => 0,
+        }
+    }
+
+    /// Source offset (exclusive) of a range that ends at `pos` in the lint text.
+    pub fn end(&self, pos: usize) -> usize {
+        if pos == 0 {
+            return self.pieces.first().map_or(0, |p| p.src);
+        }
+        match self.piece_containing(pos - 1) {
+            Some(p) if p.exact => p.src + (pos - p.text),
+            Some(p) => p.src_end,
+            None => 0,
+        }
+    }
+
+    /// Source range of a lint-text range.
+    pub fn range(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.start(r.start);
+        let end = self.end(r.end).max(start);
+        start..end
+    }
+
+    /// Source ranges that are copied verbatim into the lint text: the prose a
+    /// fix may touch. Ranges are sorted and merged.
+    pub fn prose_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.pieces
+            .iter()
+            .filter(|p| p.exact && p.src_end > p.src)
+            .map(|p| p.src..p.src_end)
+    }
+}
+
+/// Builds the lint text block by block.
+#[derive(Debug)]
+pub(crate) struct TextBuilder<'s> {
+    source: &'s str,
+    text: String,
+    pieces: Vec<Piece>,
+    /// A whitespace run seen since the last content, emitted lazily so that
+    /// blocks never start or end with a space.
+    pending_space: Option<Range<usize>>,
+    block_start: usize,
+}
+
+impl<'s> TextBuilder<'s> {
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            source,
+            text: String::with_capacity(source.len()),
+            pieces: Vec::new(),
+            pending_space: None,
+            block_start: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn push_piece(&mut self, s: &str, src: Range<usize>, exact: bool) {
+        if s.is_empty() {
+            return;
+        }
+        let text = self.text.len();
+        match self.pieces.last_mut() {
+            Some(last)
+                if exact && last.exact && last.src_end == src.start && last.src_end > last.src =>
+            {
+                last.src_end = src.end;
+            }
+            _ => self.pieces.push(Piece {
+                text,
+                src: src.start,
+                src_end: src.end,
+                exact,
+            }),
+        }
+        self.text.push_str(s);
+    }
+
+    pub fn flush_space(&mut self) {
+        if let Some(range) = self.pending_space.take()
+            && self.text.len() > self.block_start
+        {
+            let exact = &self.source[range.clone()] == " ";
+            self.push_piece(" ", range, exact);
+        }
+    }
+
+    /// Records whitespace (a line break, a run of spaces) at `src`.
+    pub fn space(&mut self, src: Range<usize>) {
+        match &mut self.pending_space {
+            Some(r) => {
+                r.start = r.start.min(src.start);
+                r.end = r.end.max(src.end);
+            }
+            None => self.pending_space = Some(src),
+        }
+    }
+
+    /// Appends the source bytes `src` as prose, normalising whitespace and quotes.
+    pub fn source_text(&mut self, src: Range<usize>) {
+        let s = self.source;
+        self.normalised(&s[src.clone()], src.start, None);
+    }
+
+    /// Appends `content` (text that differs from its source, such as a decoded
+    /// entity); the whole of it maps to `src`.
+    pub fn decoded_text(&mut self, content: &str, src: Range<usize>) {
+        self.normalised(content, src.start, Some(src));
+    }
+
+    /// Appends a placeholder for a non-prose span inside a sentence.
+    pub fn placeholder(&mut self, src: Range<usize>) -> Range<usize> {
+        self.flush_space();
+        let start = self.text.len();
+        let mut buf = [0u8; 4];
+        self.push_piece(PLACEHOLDER.encode_utf8(&mut buf), src, false);
+        start..self.text.len()
+    }
+
+    /// `base` is the source offset of `content` when it is a verbatim slice;
+    /// `inexact` maps everything to one range when it is not.
+    fn normalised(&mut self, content: &str, base: usize, inexact: Option<Range<usize>>) {
+        let mut run_start = 0;
+        let mut iter = content.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let replacement = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some("'"),
+                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => Some("\""),
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
+                    Some("")
+                }
+                c if c.is_whitespace() => None,
+                _ => continue,
+            };
+            // Flush the verbatim run before `i`.
+            self.verbatim(content, run_start..i, base, &inexact);
+            let len = c.len_utf8();
+            match replacement {
+                Some(rep) => {
+                    if !rep.is_empty() {
+                        self.flush_space();
+                    }
+                    let src = inexact.clone().unwrap_or(base + i..base + i + len);
+                    self.push_piece(rep, src, false);
+                    run_start = i + len;
+                }
+                None => {
+                    let mut end = i + len;
+                    while let Some(&(j, d)) = iter.peek() {
+                        if !d.is_whitespace() {
+                            break;
+                        }
+                        end = j + d.len_utf8();
+                        iter.next();
+                    }
+                    let src = inexact.clone().unwrap_or(base + i..base + end);
+                    self.space(src);
+                    run_start = end;
+                }
+            }
+        }
+        self.verbatim(content, run_start..content.len(), base, &inexact);
+    }
+
+    fn verbatim(
+        &mut self,
+        content: &str,
+        r: Range<usize>,
+        base: usize,
+        inexact: &Option<Range<usize>>,
+    ) {
+        if r.is_empty() {
+            return;
+        }
+        self.flush_space();
+        match inexact {
+            Some(src) => self.push_piece(&content[r], src.clone(), false),
+            None => self.push_piece(&content[r.clone()], base + r.start..base + r.end, true),
+        }
+    }
+
+    /// Ends the current block: drops trailing whitespace and appends the block
+    /// separator. Returns the lint-text range of the finished block.
+    pub fn end_block(&mut self, src_end: usize) -> Range<usize> {
+        self.pending_space = None;
+        let range = self.block_start..self.text.len();
+        if !range.is_empty() {
+            self.push_piece("\n", src_end..src_end, false);
+        }
+        self.block_start = self.text.len();
+        range
+    }
+
+    pub fn finish(self) -> (String, SourceMap) {
+        (
+            self.text,
+            SourceMap {
+                pieces: self.pieces,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(source: &str) -> (String, SourceMap) {
+        let mut b = TextBuilder::new(source);
+        b.source_text(0..source.len());
+        b.end_block(source.len());
+        b.finish()
+    }
+
+    #[test]
+    fn whitespace_runs_collapse_and_map_back() {
+        let src = "Book  a\n   demo today";
+        let (text, map) = build(src);
+        assert_eq!(text, "Book a demo today\n");
+        let at = text.find("demo").unwrap();
+        assert_eq!(&src[map.range(at..at + 4)], "demo");
+        assert_eq!(&src[map.range(0..11)], "Book  a\n   demo");
+    }
+
+    #[test]
+    fn curly_quotes_become_straight_and_map_to_the_whole_char() {
+        let src = "we\u{2019}re \u{201C}best\u{201D}";
+        let (text, map) = build(src);
+        assert_eq!(text, "we're \"best\"\n");
+        assert_eq!(&src[map.range(0..5)], "we\u{2019}re");
+        let q = text.find('"').unwrap();
+        assert_eq!(&src[map.range(q..q + 6)], "\u{201C}best\u{201D}");
+    }
+
+    #[test]
+    fn leading_and_trailing_space_is_dropped_per_block() {
+        let src = "  hello  ";
+        let (text, _) = build(src);
+        assert_eq!(text, "hello\n");
+    }
+
+    #[test]
+    fn pieces_from_separate_events_join_with_one_space() {
+        let src = "one\ntwo";
+        let mut b = TextBuilder::new(src);
+        b.source_text(0..3);
+        b.space(3..4);
+        b.source_text(4..7);
+        b.end_block(7);
+        let (text, map) = b.finish();
+        assert_eq!(text, "one two\n");
+        assert_eq!(map.range(0..7), 0..7);
+    }
+
+    #[test]
+    fn decoded_text_maps_to_its_whole_source_range() {
+        let src = "AT&amp;T";
+        let mut b = TextBuilder::new(src);
+        b.source_text(0..2);
+        b.decoded_text("&", 2..7);
+        b.source_text(7..8);
+        b.end_block(8);
+        let (text, map) = b.finish();
+        assert_eq!(text, "AT&T\n");
+        assert_eq!(map.range(0..4), 0..8);
+        assert_eq!(map.range(2..3), 2..7);
+    }
+}

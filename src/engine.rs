@@ -1,0 +1,739 @@
+//! Document × RuleSet → findings.
+//!
+//! One pass of the phrase automaton and one pass of the regex set over the
+//! document's lint text fill a hit table (sorted ranges per matcher); every
+//! rule then works on that table with binary searches. Built-in classes are
+//! computed on first use. Suppression comments are applied last.
+
+use std::cell::OnceCell;
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{BlockKind, Document};
+use crate::rules::RuleSet;
+use crate::rules::classes::{self, Class};
+use crate::rules::compile::{
+    Body, Cond, MatcherId, OccurrenceRule, Rule, SentenceRule, Source, SpecificityRule,
+    UnbackedRule,
+};
+use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
+use crate::suppress;
+
+/// Options of one lint run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LintOptions {
+    /// Report suppression comments that suppressed nothing.
+    pub report_unused_disables: bool,
+}
+
+/// Lints `doc` with `set`; findings are sorted by position, then rule id.
+pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diagnostic> {
+    let ctx = Ctx::new(doc, set);
+    let mut out = Vec::new();
+    for rule in &set.rules {
+        ctx.run(rule, &mut out);
+    }
+    let mut out = suppress::apply(doc, set, out, options.report_unused_disables);
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule_id()).cmp(&(b.range.start, b.range.end, b.rule_id()))
+    });
+    out.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `text[start..end]` stands as whole words: not glued to a letter or
+/// digit on either side, nor to one through a hyphen or apostrophe
+/// ("world-class" is not a hit for "class").
+pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let s = &text[start..end];
+    if s.chars().next().is_some_and(is_word_char) {
+        let mut before = text[..start].chars().rev();
+        match before.next() {
+            Some(c) if is_word_char(c) => return false,
+            Some('-' | '\'') if before.next().is_some_and(is_word_char) => return false,
+            _ => {}
+        }
+    }
+    if s.chars().next_back().is_some_and(is_word_char) {
+        let mut after = text[end..].chars();
+        match after.next() {
+            Some(c) if is_word_char(c) => return false,
+            Some('-') if after.next().is_some_and(is_word_char) => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Fills the hit table: one automaton pass and one regex-set pass.
+fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
+    let text = doc.text();
+    let m = &set.matchers;
+    let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.count];
+    if let Some(ac) = &m.automaton {
+        for found in ac.find_overlapping_iter(text) {
+            if !is_whole_word(text, found.start(), found.end()) {
+                continue;
+            }
+            for &owner in &m.phrase_owners[found.pattern().as_usize()] {
+                hits[owner as usize].push(found.start()..found.end());
+            }
+        }
+    }
+    let mut run = |i: usize| {
+        for found in m.regexes[i].find_iter(text) {
+            if !found.is_empty() {
+                hits[m.regex_owners[i] as usize].push(found.range());
+            }
+        }
+    };
+    match &m.regex_set {
+        Some(rs) => rs.matches(text).iter().for_each(&mut run),
+        None => (0..m.regexes.len()).for_each(&mut run),
+    }
+    for h in &mut hits {
+        h.sort_by_key(|r| (r.start, r.end));
+        h.dedup();
+    }
+    if let Some(accept) = set.accept {
+        let accepted = std::mem::take(&mut hits[accept as usize]);
+        if !accepted.is_empty() {
+            for (id, h) in hits.iter_mut().enumerate() {
+                if id != accept as usize {
+                    h.retain(|r| first_overlapping(&accepted, r).is_none());
+                }
+            }
+        }
+        hits[accept as usize] = accepted;
+    }
+    hits
+}
+
+/// The first hit in sorted `hits` that starts inside `r`.
+fn first_starting_in<'h>(hits: &'h [Range<usize>], r: &Range<usize>) -> Option<&'h Range<usize>> {
+    let i = hits.partition_point(|h| h.start < r.start);
+    hits.get(i).filter(|h| h.start < r.end)
+}
+
+/// Hits in sorted `hits` that start inside `r`.
+fn starting_in<'h>(hits: &'h [Range<usize>], r: &Range<usize>) -> &'h [Range<usize>] {
+    let lo = hits.partition_point(|h| h.start < r.start);
+    let hi = hits.partition_point(|h| h.start < r.end);
+    &hits[lo..hi.max(lo)]
+}
+
+/// A hit that overlaps `r` (hits are short, so looking back a little suffices
+/// in practice; we scan back until a hit ends before `r`).
+fn first_overlapping<'h>(hits: &'h [Range<usize>], r: &Range<usize>) -> Option<&'h Range<usize>> {
+    let i = hits.partition_point(|h| h.start < r.end);
+    hits[..i].iter().rev().find(|h| h.end > r.start)
+}
+
+/// Keeps the longest of overlapping hits, leftmost first.
+fn non_overlapping(mut hits: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if out.last().is_none_or(|last| h.start >= last.end) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+struct Ctx<'a, 's> {
+    doc: &'a Document<'s>,
+    set: &'a RuleSet,
+    hits: Vec<Vec<Range<usize>>>,
+    classes: [OnceCell<Vec<Range<usize>>>; Class::ALL.len()],
+    /// Offset of the first word of every sentence.
+    sentence_starts: Vec<usize>,
+    quotes: OnceCell<Vec<Range<usize>>>,
+}
+
+impl<'a, 's> Ctx<'a, 's> {
+    fn new(doc: &'a Document<'s>, set: &'a RuleSet) -> Self {
+        let hits = collect_hits(doc, set);
+        let mut ctx = Ctx {
+            doc,
+            set,
+            hits,
+            classes: Default::default(),
+            sentence_starts: Vec::new(),
+            quotes: OnceCell::new(),
+        };
+        ctx.sentence_starts = doc
+            .sentences()
+            .iter()
+            .map(|s| ctx.first_word(s.text.start, s.text.end))
+            .collect();
+        ctx
+    }
+
+    fn text(&self) -> &'a str {
+        self.doc.text()
+    }
+
+    fn class(&self, c: Class) -> &[Range<usize>] {
+        self.classes[c as usize].get_or_init(|| classes::find(c, self.doc, &self.sentence_starts))
+    }
+
+    fn source_hits(&self, s: Source) -> &[Range<usize>] {
+        match s {
+            Source::Matcher(m) => &self.hits[m as usize],
+            Source::Class(c) => self.class(c),
+        }
+    }
+
+    fn matcher_hits(&self, m: MatcherId) -> &[Range<usize>] {
+        &self.hits[m as usize]
+    }
+
+    /// Whether `cond` has a hit starting inside `r`.
+    fn any_in(&self, cond: &Cond, r: &Range<usize>) -> bool {
+        cond.sources
+            .iter()
+            .any(|&s| first_starting_in(self.source_hits(s), r).is_some())
+    }
+
+    /// The earliest hit of `cond` starting inside `r`.
+    fn first_in(&self, cond: &Cond, r: &Range<usize>) -> Option<Range<usize>> {
+        cond.sources
+            .iter()
+            .filter_map(|&s| first_starting_in(self.source_hits(s), r).cloned())
+            .min_by_key(|h| (h.start, std::cmp::Reverse(h.end)))
+    }
+
+    /// All hits of `cond` starting inside `r`, longest of overlapping ones.
+    fn all_in(&self, cond: &Cond, r: &Range<usize>) -> Vec<Range<usize>> {
+        let mut v = Vec::new();
+        for &s in &cond.sources {
+            v.extend_from_slice(starting_in(self.source_hits(s), r));
+        }
+        non_overlapping(v)
+    }
+
+    /// All hits of `cond` in the document.
+    fn all(&self, cond: &Cond) -> Vec<Range<usize>> {
+        self.all_in(cond, &(0..self.text().len()))
+    }
+
+    /// A hit of `matcher` that starts exactly at `pos` (the longest).
+    fn matcher_hit_at(&self, m: MatcherId, pos: usize) -> Option<Range<usize>> {
+        starting_in(self.matcher_hits(m), &(pos..pos + 1))
+            .iter()
+            .max_by_key(|h| h.end)
+            .cloned()
+    }
+
+    fn cond_hit_at(&self, cond: &Cond, pos: usize) -> bool {
+        cond.sources
+            .iter()
+            .any(|&s| !starting_in(self.source_hits(s), &(pos..pos + 1)).is_empty())
+    }
+
+    /// The first alphanumeric character at or after `pos` (before `end`).
+    fn first_word(&self, pos: usize, end: usize) -> usize {
+        let t = &self.text()[pos..end];
+        t.find(|c: char| c.is_alphanumeric())
+            .map_or(end, |i| pos + i)
+    }
+
+    fn skip_openers(&self, mut pos: usize, end: usize) -> usize {
+        if let Some(openers) = self.set.openers {
+            for _ in 0..4 {
+                match self.matcher_hit_at(openers, pos) {
+                    Some(h) if h.end < end => pos = self.first_word(h.end, end),
+                    _ => break,
+                }
+            }
+        }
+        pos
+    }
+
+    /// Where the clauses a rule may check for a leading word begin: the
+    /// sentence start (after openers such as "please", "just"), and, when the
+    /// sentence opens with a conditional ("If you want …,", "For details,"),
+    /// the clause after the first comma or dash.
+    fn clause_starts(&self, sentence: usize) -> Vec<usize> {
+        let r = &self.doc.sentences()[sentence].text;
+        let p0 = self.skip_openers(self.sentence_starts[sentence], r.end);
+        let mut out = vec![p0];
+        if let Some(cond) = self.set.conditional
+            && self.matcher_hit_at(cond, p0).is_some()
+        {
+            let rest = &self.text()[p0..r.end];
+            let brk = [",", " - ", "\u{2014}", "\u{2013}", ":"]
+                .iter()
+                .filter_map(|d| rest.find(d).map(|i| i + d.len()))
+                .min();
+            if let Some(b) = brk {
+                let p1 = self.skip_openers(self.first_word(p0 + b, r.end), r.end);
+                if p1 < r.end {
+                    out.push(p1);
+                }
+            }
+        }
+        out
+    }
+
+    /// The clause of sentence `r` around hit `h`: the text between the
+    /// nearest commas, semicolons, colons, dashes or brackets.
+    fn clause_around(&self, r: &Range<usize>, h: &Range<usize>) -> Range<usize> {
+        const BREAKS: &[char] = &[',', ';', ':', '(', ')', '\u{2014}', '\u{2013}'];
+        let text = self.text();
+        let start = text[r.start..h.start].rfind(BREAKS).map_or(r.start, |i| {
+            let c = text[r.start + i..].chars().next().map_or(1, char::len_utf8);
+            r.start + i + c
+        });
+        let end = text[h.end..r.end].find(BREAKS).map_or(r.end, |i| h.end + i);
+        start..end
+    }
+
+    fn is_imperative(&self, starts: &[usize]) -> bool {
+        self.set
+            .imperative
+            .is_some_and(|m| starts.iter().any(|&p| self.matcher_hit_at(m, p).is_some()))
+    }
+
+    /// Spans inside double quotes, per block; an unclosed quote runs to the
+    /// end of its block.
+    fn quotes(&self) -> &[Range<usize>] {
+        self.quotes.get_or_init(|| {
+            let mut out = Vec::new();
+            for b in self.doc.blocks() {
+                let t = &self.text()[b.text.clone()];
+                let mut open: Option<usize> = None;
+                for (i, c) in t.char_indices() {
+                    if c == '"' {
+                        match open.take() {
+                            Some(s) => out.push(b.text.start + s..b.text.start + i + 1),
+                            None => open = Some(i),
+                        }
+                    }
+                }
+                if let Some(s) = open {
+                    out.push(b.text.start + s..b.text.end);
+                }
+            }
+            out
+        })
+    }
+
+    fn in_quotes(&self, pos: usize) -> bool {
+        first_overlapping(self.quotes(), &(pos..pos + 1)).is_some()
+    }
+
+    fn sentences_of(&self, hits: &[Range<usize>], into: &mut Vec<usize>) {
+        into.extend(hits.iter().filter_map(|h| self.doc.sentence_at(h.start)));
+    }
+
+    fn emit(
+        &self,
+        rule: &Rule,
+        at: Range<usize>,
+        vars: &[(&str, &str)],
+        related: &[Range<usize>],
+        suggestions: Vec<String>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if self.doc.block_at(at.start).is_none() {
+            return;
+        }
+        if let Some(ex) = rule.exceptions
+            && first_overlapping(self.matcher_hits(ex), &at).is_some()
+        {
+            return;
+        }
+        if !rule.scope.is_empty() && !rule.scope.iter().any(|s| self.doc.in_scope(at.start, *s)) {
+            return;
+        }
+        let matched = &self.text()[at.clone()];
+        let message = render_message(&rule.info.message, matched, vars);
+        let map = self.doc.map();
+        out.push(Diagnostic {
+            rule: rule.info.clone(),
+            severity: rule.severity,
+            range: map.range(at),
+            message,
+            related: related.iter().map(|r| map.range(r.clone())).collect(),
+            suggestions,
+        });
+    }
+
+    fn run(&self, rule: &Rule, out: &mut Vec<Diagnostic>) {
+        match &rule.body {
+            Body::Match(cond) => {
+                for h in self.all(cond) {
+                    self.emit(rule, h, &[], &[], Vec::new(), out);
+                }
+            }
+            Body::Substitution(entries) => {
+                let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+                for (i, (m, _)) in entries.iter().enumerate() {
+                    found.extend(self.matcher_hits(*m).iter().map(|h| (h.clone(), i)));
+                }
+                found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+                let mut last_end = 0;
+                for (h, i) in found {
+                    if h.start < last_end {
+                        continue;
+                    }
+                    last_end = h.end;
+                    let alts = &entries[i].1;
+                    let suggestion = alts
+                        .iter()
+                        .map(|a| format!("'{a}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or ");
+                    self.emit(
+                        rule,
+                        h,
+                        &[("suggestion", &suggestion)],
+                        &[],
+                        alts.clone(),
+                        out,
+                    );
+                }
+            }
+            Body::Sentence(s) => self.run_sentence(rule, s, out),
+            Body::Unbacked(u) => self.run_unbacked(rule, u, out),
+            Body::Specificity(s) => self.run_specificity(rule, s, out),
+            Body::Occurrence(o) => self.run_occurrence(rule, o, out),
+        }
+    }
+
+    fn run_sentence(&self, rule: &Rule, s: &SentenceRule, out: &mut Vec<Diagnostic>) {
+        let sentences = self.doc.sentences();
+        let mut candidates = Vec::new();
+        if let Some(first) = s.all.first() {
+            for &src in &first.sources {
+                self.sentences_of(self.source_hits(src), &mut candidates);
+            }
+        } else if !s.any.is_empty() {
+            for c in &s.any {
+                for &src in &c.sources {
+                    self.sentences_of(self.source_hits(src), &mut candidates);
+                }
+            }
+        } else if let Some(c) = &s.starts_with {
+            for &src in &c.sources {
+                self.sentences_of(self.source_hits(src), &mut candidates);
+            }
+        } else {
+            candidates.extend(0..sentences.len());
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        for idx in candidates {
+            let r = &sentences[idx].text;
+            if !s.all.iter().all(|c| self.any_in(c, r)) {
+                continue;
+            }
+            if !s.any.is_empty() && !s.any.iter().any(|c| self.any_in(c, r)) {
+                continue;
+            }
+            if s.none_in == NoneIn::Sentence && s.none.iter().any(|c| self.any_in(c, r)) {
+                continue;
+            }
+            if let Some(q) = s.question {
+                let t = self.text()[r.clone()].trim_end_matches(['"', '\'', ')', ' ', '*', '_']);
+                if t.ends_with('?') != q {
+                    continue;
+                }
+            }
+            if s.skip_quoted
+                && s.report == Report::Sentence
+                && self.in_quotes(self.sentence_starts[idx])
+            {
+                continue;
+            }
+            let starts = if s.starts_with.is_some()
+                || s.not_starts_with.is_some()
+                || s.person.contains(&Person::Imperative)
+            {
+                self.clause_starts(idx)
+            } else {
+                Vec::new()
+            };
+            if let Some(c) = &s.starts_with
+                && !starts.iter().any(|&p| self.cond_hit_at(c, p))
+            {
+                continue;
+            }
+            if let Some(c) = &s.not_starts_with
+                && starts.first().is_some_and(|&p| self.cond_hit_at(c, p))
+            {
+                continue;
+            }
+            if !s.person.is_empty()
+                && !s.person.iter().any(|p| match p {
+                    Person::You => first_starting_in(self.class(Class::You), r).is_some(),
+                    Person::We => first_starting_in(self.class(Class::We), r).is_some(),
+                    Person::Imperative => self.is_imperative(&starts),
+                })
+            {
+                continue;
+            }
+            let anchors: &[Cond] = if s.any.is_empty() {
+                &s.all[..s.all.len().min(1)]
+            } else {
+                &s.any
+            };
+            // With `none_in: clause`, a hit is excused only by evidence in its own clause.
+            let excused = |h: &Range<usize>| {
+                s.none_in == NoneIn::Clause && {
+                    let clause = self.clause_around(r, h);
+                    s.none.iter().any(|c| self.any_in(c, &clause))
+                }
+            };
+            match s.report {
+                Report::Sentence => {
+                    let anchor = anchors
+                        .iter()
+                        .filter_map(|c| self.first_in(c, r))
+                        .min_by_key(|h| h.start);
+                    if anchor.as_ref().is_some_and(excused) {
+                        continue;
+                    }
+                    let m = anchor.unwrap_or_else(|| r.clone());
+                    let matched = self.text()[m].to_string();
+                    self.emit(
+                        rule,
+                        r.clone(),
+                        &[("match", &matched)],
+                        &[],
+                        Vec::new(),
+                        out,
+                    );
+                }
+                Report::Match => {
+                    let mut hits = Vec::new();
+                    for c in anchors {
+                        hits.extend(self.all_in(c, r));
+                    }
+                    for h in non_overlapping(hits) {
+                        if !(excused(&h) || s.skip_quoted && self.in_quotes(h.start)) {
+                            self.emit(rule, h, &[], &[], Vec::new(), out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn run_unbacked(&self, rule: &Rule, u: &UnbackedRule, out: &mut Vec<Diagnostic>) {
+        let sentences = self.doc.sentences();
+        let blocks = self.doc.blocks();
+        let mut last_sentence = None;
+        for h in self.all(&u.trigger) {
+            let Some(idx) = self.doc.sentence_at(h.start) else {
+                continue;
+            };
+            if last_sentence == Some(idx) {
+                continue;
+            }
+            if u.skip_quoted && self.in_quotes(h.start) {
+                continue;
+            }
+            let block = &blocks[sentences[idx].block];
+            let first = idx.saturating_sub(u.before).max(block.sentences.start);
+            let last = (idx + u.window).min(block.sentences.end.saturating_sub(1));
+            let window = sentences[first].text.start..sentences[last].text.end;
+            if u.evidence.iter().any(|c| self.any_in(c, &window)) {
+                continue;
+            }
+            last_sentence = Some(idx);
+            self.emit(rule, h, &[("missing", &u.missing)], &[], Vec::new(), out);
+        }
+    }
+
+    fn run_specificity(&self, rule: &Rule, s: &SpecificityRule, out: &mut Vec<Diagnostic>) {
+        for block in self.doc.blocks() {
+            let wanted = s.blocks.iter().any(|b| match b {
+                BlockScope::Paragraph => block.kind == BlockKind::Paragraph,
+                BlockScope::ListItem => block.kind == BlockKind::ListItem,
+                BlockScope::Heading => matches!(block.kind, BlockKind::Heading(_)),
+                BlockScope::TableCell => block.kind == BlockKind::TableCell,
+            });
+            if !wanted {
+                continue;
+            }
+            let r = &block.text;
+            let mut claims = Vec::new();
+            for c in &s.claims {
+                claims.extend(self.all_in(c, r));
+            }
+            let claims = non_overlapping(claims);
+            if claims.len() < s.min_claims {
+                continue;
+            }
+            let mut specifics = Vec::new();
+            for c in &s.specifics {
+                specifics.extend(self.all_in(c, r));
+            }
+            let specifics = non_overlapping(specifics).len();
+            let few = s.max_specifics.is_none_or(|m| specifics <= m);
+            let ratio = s
+                .min_ratio
+                .is_none_or(|ratio| claims.len() as f64 >= ratio * specifics as f64);
+            if !(few && ratio) {
+                continue;
+            }
+            let list: Vec<String> = claims
+                .iter()
+                .take(5)
+                .map(|h| format!("'{}'", &self.text()[h.clone()]))
+                .collect();
+            let claim_list = if claims.len() > 5 {
+                format!("{}, …", list.join(", "))
+            } else {
+                list.join(", ")
+            };
+            let (n_claims, n_specifics) = (claims.len().to_string(), specifics.to_string());
+            self.emit(
+                rule,
+                claims[0].clone(),
+                &[
+                    ("claims", &n_claims),
+                    ("specifics", &n_specifics),
+                    ("claim_list", &claim_list),
+                    ("block", block.kind.name()),
+                ],
+                &claims[1..],
+                Vec::new(),
+                out,
+            );
+        }
+    }
+
+    fn run_occurrence(&self, rule: &Rule, o: &OccurrenceRule, out: &mut Vec<Diagnostic>) {
+        let hits = self.all(&o.cond);
+        let units: Vec<(Range<usize>, &str)> = match o.per {
+            Per::Document => {
+                let blocks = self.doc.blocks();
+                match (blocks.first(), blocks.last()) {
+                    (Some(f), Some(l)) => vec![(f.text.start..l.text.end, "document")],
+                    _ => Vec::new(),
+                }
+            }
+            Per::Block => self
+                .doc
+                .blocks()
+                .iter()
+                .map(|b| (b.text.clone(), b.kind.name()))
+                .collect(),
+            Per::Sentence => self
+                .doc
+                .sentences()
+                .iter()
+                .map(|s| (s.text.clone(), "sentence"))
+                .collect(),
+        };
+        for (unit, name) in units {
+            let lo = hits.partition_point(|h| h.start < unit.start);
+            let hi = hits.partition_point(|h| h.start < unit.end);
+            let in_unit = &hits[lo..hi.max(lo)];
+            let count = in_unit.len().to_string();
+            if let Some(max) = o.max
+                && in_unit.len() > max
+            {
+                let max_s = max.to_string();
+                self.emit(
+                    rule,
+                    in_unit[max].clone(),
+                    &[("count", &count), ("max", &max_s), ("unit", name)],
+                    &in_unit[max + 1..],
+                    Vec::new(),
+                    out,
+                );
+            }
+            if let Some(min) = o.min
+                && in_unit.len() < min
+            {
+                let min_s = min.to_string();
+                let at = self
+                    .doc
+                    .sentence_at(unit.start)
+                    .map_or(unit.clone(), |i| self.doc.sentences()[i].text.clone());
+                self.emit(
+                    rule,
+                    at,
+                    &[("count", &count), ("min", &min_s), ("unit", name)],
+                    &[],
+                    Vec::new(),
+                    out,
+                );
+            }
+        }
+    }
+}
+
+/// Fills `{match}` and the other placeholders of a message template.
+fn render_message(template: &str, matched: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + matched.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        let value = vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        match (name, value) {
+            (_, Some(v)) => out.push_str(v),
+            ("match", None) => out.push_str(matched),
+            _ => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words() {
+        let t = "world-class classes, class. non-world-class team's";
+        assert!(is_whole_word(t, 0, 11));
+        assert!(!is_whole_word(t, 6, 11)); // "class" inside "world-class"
+        assert!(!is_whole_word(t, 12, 17)); // "class" inside "classes"
+        assert!(is_whole_word(t, 21, 26));
+        assert!(!is_whole_word(t, 32, 43)); // "world-class" inside "non-world-class"
+        assert!(is_whole_word(t, 44, 48)); // "team" before 's
+    }
+
+    #[test]
+    fn messages_fill_placeholders() {
+        assert_eq!(
+            render_message(
+                "'{match}' lacks {missing}.",
+                "we pledge",
+                &[("missing", "a date")]
+            ),
+            "'we pledge' lacks a date."
+        );
+        assert_eq!(
+            render_message("{match} {unknown} {", "x", &[]),
+            "x {unknown} {"
+        );
+    }
+
+    #[test]
+    fn overlapping_hits_keep_the_longest() {
+        assert_eq!(
+            non_overlapping(vec![3..5, 0..4, 0..2, 6..8]),
+            vec![0..4, 6..8]
+        );
+    }
+}

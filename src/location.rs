@@ -1,0 +1,98 @@
+//! Byte offsets → 1-based lines and columns, computed only for findings that
+//! are reported. Columns count Unicode scalar values (`char`s); a line ends
+//! at `\n`, `\r\n` or a lone `\r`; a leading byte-order mark is not a column.
+
+use std::ops::Range;
+
+/// Start offsets of every line of a source text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let mut starts = vec![bom];
+        let bytes = src.as_bytes();
+        let mut i = bom;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// 0-based index of the line containing `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The 1-based position of byte `offset` (clamped to char boundaries).
+    pub fn position(&self, src: &str, offset: usize) -> Position {
+        let offset = offset.min(src.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line].min(offset);
+        let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte range of 1-based `line`, without its terminator.
+    pub fn line_range(&self, src: &str, line: usize) -> Range<usize> {
+        let i = line.saturating_sub(1).min(self.starts.len() - 1);
+        let start = self.starts[i];
+        let mut end = self.starts.get(i + 1).copied().unwrap_or(src.len());
+        let bytes = src.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let src = "ab\r\ncé d\re\n";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(src, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(src, 4), Position { line: 2, column: 1 });
+        let d = src.find('d').unwrap();
+        assert_eq!(idx.position(src, d), Position { line: 2, column: 4 });
+        let e = src.find('e').unwrap();
+        assert_eq!(idx.position(src, e), Position { line: 3, column: 1 });
+        assert_eq!(&src[idx.line_range(src, 2)], "cé d");
+        assert_eq!(&src[idx.line_range(src, 1)], "ab");
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let src = "\u{FEFF}Hi";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(src, 3), Position { line: 1, column: 1 });
+        assert_eq!(&src[idx.line_range(src, 1)], "Hi");
+    }
+}

@@ -1,0 +1,86 @@
+//! Output formats. Each renderer gets one file's findings at a time, in
+//! order, and a summary at the end; detection never formats and rendering
+//! never detects.
+
+mod concise;
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Counts, Diagnostic};
+use crate::location::{LineIndex, Position};
+
+pub use concise::Concise;
+pub use human::Human;
+pub use json::Json;
+
+/// The findings of one file, with its source for positions and snippets.
+#[derive(Debug)]
+pub struct FileReport<'a> {
+    /// The path as shown to the user.
+    pub path: &'a str,
+    pub source: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// What a run did, for the closing summary.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub counts: Counts,
+    /// Files that could not be read.
+    pub errors: usize,
+}
+
+/// An output format.
+pub trait Renderer {
+    /// Called before the first file.
+    fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    /// Called once per checked file, in output order (also for files with no findings).
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport<'_>) -> io::Result<()>;
+    /// Called after the last file.
+    fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A finding with its positions resolved, as the machine formats print it.
+#[derive(Debug, Serialize)]
+pub struct Located<'a> {
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub rule: &'a str,
+    pub category: &'a str,
+    pub severity: &'a str,
+    pub message: &'a str,
+    pub matched: &'a str,
+    pub suggestions: &'a [String],
+}
+
+impl<'a> Located<'a> {
+    pub fn new(path: &'a str, source: &'a str, index: &LineIndex, d: &'a Diagnostic) -> Self {
+        let Position { line, column } = index.position(source, d.range.start);
+        let end = index.position(source, d.range.end);
+        Located {
+            path,
+            line,
+            column,
+            end_line: end.line,
+            end_column: end.column,
+            rule: d.rule_id(),
+            category: d.category(),
+            severity: d.severity.as_str(),
+            message: &d.message,
+            matched: source.get(d.range.clone()).unwrap_or(""),
+            suggestions: &d.suggestions,
+        }
+    }
+}

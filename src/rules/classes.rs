@@ -1,0 +1,546 @@
+//! Built-in classes of evidence and specifics: dates, figures, owners,
+//! mechanisms, proper nouns, quotes, links, code, citations, and the persons
+//! a sentence speaks as or to.
+//!
+//! A class is named in YAML wherever a list name is accepted
+//! (`none: [number]`, `evidence: [date, owner]`). Each class finds ranges in
+//! the lint text of a document; the engine computes a class only when an
+//! active rule names it, and at most once per document.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::document::{Document, InlineKind};
+
+/// A built-in class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    Date,
+    Number,
+    Owner,
+    Mechanism,
+    ProperNoun,
+    Name,
+    Quote,
+    Link,
+    Code,
+    Citation,
+    You,
+    We,
+}
+
+impl Class {
+    pub const ALL: [Class; 12] = [
+        Class::Date,
+        Class::Number,
+        Class::Owner,
+        Class::Mechanism,
+        Class::ProperNoun,
+        Class::Name,
+        Class::Quote,
+        Class::Link,
+        Class::Code,
+        Class::Citation,
+        Class::You,
+        Class::We,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Date => "date",
+            Class::Number => "number",
+            Class::Owner => "owner",
+            Class::Mechanism => "mechanism",
+            Class::ProperNoun => "proper-noun",
+            Class::Name => "name",
+            Class::Quote => "quote",
+            Class::Link => "link",
+            Class::Code => "code",
+            Class::Citation => "citation",
+            Class::You => "you",
+            Class::We => "we",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// How the class is named when it is missing ("no date, figure, owner or mechanism").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Class::Number => "figure",
+            Class::ProperNoun => "name",
+            Class::Name => "name",
+            Class::Quote => "quote",
+            Class::You => "address to the reader",
+            Class::We => "first-person speaker",
+            other => other.name(),
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Class::Date => {
+                "dates and deadlines: month names, years, quarters, ISO dates, weekdays, \"next week\", \"by the end of\", \"every quarter\""
+            }
+            Class::Number => {
+                "figures: digits, percentages, currency amounts, spelled-out numbers (two, dozen, million)"
+            }
+            Class::Owner => {
+                "owners: roles (CEO, director, committee, board), \"the <name> team\", and multi-word capitalised names"
+            }
+            Class::Mechanism => {
+                "mechanisms: a concrete action verb (publish, release, launch, audit, hire, fund, report, track …) with an object"
+            }
+            Class::ProperNoun => {
+                "capitalised words that do not start a sentence (names, products, places, acronyms)"
+            }
+            Class::Name => {
+                "names of people and bodies: runs of two or more capitalised words (\"Erin Meyer\", \"Board of Directors\") not introduced by a determiner"
+            }
+            Class::Quote => {
+                "quoted speech of three or more characters and attribution verbs (said, according to)"
+            }
+            Class::Link => "link text, bare URLs and e-mail addresses",
+            Class::Code => "inline code spans",
+            Class::Citation => {
+                "footnote references, [3]-style markers and (Author, 2020)-style references"
+            }
+            Class::You => "you, your, yours, yourself",
+            Class::We => "we, our, ours, us",
+        }
+    }
+}
+
+fn compiled(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // constant patterns, each exercised by the tests below
+        Regex::new(pattern).unwrap()
+    })
+}
+
+const SPELLED_NUMBERS: &str = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|twice|double|triple|quadruple";
+
+fn number_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        &format!(r"(?i)[$€£¥]\s?\d|\d+(?:[.,:]\d+)*(?:\s?%)?|\b(?:{SPELLED_NUMBERS})\b"),
+    )
+}
+
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        &format!(
+            r"(?x)
+            \b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b
+            | \b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s\d
+            | \b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b
+            | \b[QH][1-4]\b
+            | (?i:
+                \b\d{{4}}-\d{{2}}-\d{{2}}\b
+              | \b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b
+              | \b(?:first|second|third|fourth|last|next|this)\s(?:quarter|half)\b
+              | \b(?:next|this|coming|following)\s(?:week|month|year|quarter|spring|summer|fall|autumn|winter|season)\b
+              | \bby\s(?:the\s)?end\sof\b
+              | \b(?:tomorrow|tonight|deadline|due\sdate)\b
+              | \b(?:each|every|per)\s(?:day|week|month|quarter|year)\b
+              | \b(?:daily|weekly|monthly|quarterly|annually|yearly|biweekly|fortnightly|biannually)\b
+              | \b(?:within|in|after|for|every)\s(?:the\s)?(?:next\s|first\s|last\s)?(?:\d+|{SPELLED_NUMBERS}|one)\s(?:hours?|days?|weeks?|months?|years?)\b
+            )
+            | \b(?:19|20)\d{{2}}s?\b"
+        ),
+    )
+}
+
+fn owner_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        r"(?x)
+        \b(?:CEO|CTO|CFO|COO|CMO|CIO|CISO|CPO|VP|SVP|EVP)\b
+        | (?i:
+            \b(?:founder|co-founder|director|manager|officer|chair|chairman|chairwoman|chairperson|president|ombudsman|ombudsperson|head\sof\s\w+|board\sof\s(?:directors|trustees)|steering\s(?:group|committee)|working\sgroup|task\sforce|committee)\b
+          | \b(?:the|our|its|their|a)\s(?:[\w-]+\s){1,2}(?:team|department|committee|board|office|council|unit|division)\b
+        )",
+    )
+}
+
+/// Concrete actions, as `base 3rd-person past -ing` (multi-word verbs use `_`
+/// for the space inside one form).
+const MECHANISM_VERBS: &[&str] = &[
+    "publish publishes published publishing",
+    "release releases released releasing",
+    "ship ships shipped shipping",
+    "launch launches launched launching",
+    "open-source open-sources open-sourced open-sourcing",
+    "fund funds funded funding",
+    "hire hires hired hiring",
+    "audit audits audited auditing",
+    "report reports reported reporting",
+    "issue issues issued issuing",
+    "track tracks tracked tracking",
+    "measure measures measured measuring",
+    "monitor monitors monitored monitoring",
+    "survey surveys surveyed surveying",
+    "offset offsets offset offsetting",
+    "train trains trained training",
+    "certify certifies certified certifying",
+    "deploy deploys deployed deploying",
+    "install installs installed installing",
+    "replace replaces replaced replacing",
+    "phase_out phases_out phased_out phasing_out",
+    "switch switches switched switching",
+    "require requires required requiring",
+    "send sends sent sending",
+    "disclose discloses disclosed disclosing",
+    "submit submits submitted submitting",
+    "notify notifies notified notifying",
+    "call calls called calling",
+    "email emails emailed emailing",
+    "appoint appoints appointed appointing",
+    "allocate allocates allocated allocating",
+    "establish establishes established establishing",
+    "introduce introduces introduced introducing",
+    "implement implements implemented implementing",
+    "roll_out rolls_out rolled_out rolling_out",
+    "set_up sets_up set_up setting_up",
+    "sign signs signed signing",
+    "commission commissions commissioned commissioning",
+    "verify verifies verified verifying",
+    "inspect inspects inspected inspecting",
+    "assess assesses assessed assessing",
+    "review reviews reviewed reviewing",
+    "test tests tested testing",
+    "benchmark benchmarks benchmarked benchmarking",
+    "document documents documented documenting",
+    "refund refunds refunded refunding",
+    "recycle recycles recycled recycling",
+    "eliminate eliminates eliminated eliminating",
+    "ban bans banned banning",
+    "remove removes removed removing",
+    "schedule schedules scheduled scheduling",
+    "post posts posted posting",
+    "update updates updated updating",
+    "reschedule reschedules rescheduled rescheduling",
+];
+
+fn mechanism_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Base and third-person forms double as nouns ("issues", "reports"), so
+        // they count only after a subject or auxiliary; past and -ing forms
+        // count anywhere.
+        let (mut finite, mut other) = (Vec::new(), Vec::new());
+        for entry in MECHANISM_VERBS {
+            for (i, form) in entry.split(' ').enumerate() {
+                let form = regex::escape(form).replace('_', r"\s");
+                if i < 2 { finite.push(form) } else { other.push(form) }
+            }
+        }
+        for v in [&mut finite, &mut other] {
+            v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            v.dedup();
+        }
+        let object = r"\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]";
+        let pattern = format!(
+            r"(?i)\b(?:we|i|they|it|he|she|who|will|\w+'ll|shall|must|to|then|also|already|now|currently|regularly|publicly|each|annually|quarterly)\s(?:\w+ly\s)?(?:{}){object}|\b(?:{}){object}",
+            finite.join("|"),
+            other.join("|"),
+        );
+        #[allow(clippy::unwrap_used)] // built from constants; exercised by tests
+        Regex::new(&pattern).unwrap()
+    })
+}
+
+fn proper_noun_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(&RE, r"\b\p{Lu}[\p{L}\p{N}&'-]*")
+}
+
+fn quote_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        r#""[^"\n]{3,}"|(?i)\b(?:said|says|told|according\sto|explained|wrote|writes|stated)\b"#,
+    )
+}
+
+fn citation_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        r"\[\d+(?:\s?[,–-]\s?\d+)*\]|\((?:[\p{Lu}][\p{L}-]+(?:\set\sal\.)?(?:\s(?:and|&)\s[\p{Lu}][\p{L}-]+)?,?\s)?(?:19|20)\d{2}[a-z]?\)",
+    )
+}
+
+fn you_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(&RE, r"(?i)\b(?:you|your|yours|yourself|yourselves)\b")
+}
+
+fn we_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(&RE, r"(?i)\b(?:we|our|ours|ourselves|us)\b")
+}
+
+fn regex_hits(re: &Regex, text: &str) -> Vec<Range<usize>> {
+    re.find_iter(text).map(|m| m.range()).collect()
+}
+
+/// Words before a capitalised run that make it a title, not a name.
+const DETERMINERS: &[&str] = &[
+    "our", "the", "a", "an", "this", "that", "its", "their", "your", "my", "his", "her",
+];
+
+/// Words a sentence may start with that are not names.
+const NOT_NAMES: &[&str] = &["I", "I'm", "I've", "I'll", "I'd"];
+
+/// Finds the ranges of `class` in `doc`'s lint text. `sentence_starts` are
+/// the lint-text offsets of the first word of every sentence, sorted.
+pub(crate) fn find(
+    class: Class,
+    doc: &Document<'_>,
+    sentence_starts: &[usize],
+) -> Vec<Range<usize>> {
+    let text = doc.text();
+    let inline = |kinds: &[InlineKind]| -> Vec<Range<usize>> {
+        doc.inlines()
+            .iter()
+            .filter(|i| kinds.contains(&i.kind))
+            .map(|i| i.text.clone())
+            .collect()
+    };
+    let mut hits = match class {
+        Class::Date => regex_hits(date_re(), text),
+        Class::Number => regex_hits(number_re(), text),
+        Class::Mechanism => regex_hits(mechanism_re(), text),
+        Class::Quote => regex_hits(quote_re(), text),
+        Class::You => regex_hits(you_re(), text),
+        Class::We => regex_hits(we_re(), text),
+        Class::Link => inline(&[InlineKind::LinkText, InlineKind::Url]),
+        Class::Code => inline(&[InlineKind::Code]),
+        Class::Citation => {
+            let mut v = regex_hits(citation_re(), text);
+            v.extend(inline(&[InlineKind::Footnote]));
+            v
+        }
+        Class::ProperNoun => proper_nouns(text, sentence_starts).collect(),
+        Class::Name => names(text),
+        Class::Owner => {
+            let mut v = regex_hits(owner_re(), text);
+            v.extend(names(text));
+            v
+        }
+    };
+    hits.sort_by_key(|r| (r.start, r.end));
+    hits
+}
+
+fn proper_nouns<'t>(
+    text: &'t str,
+    sentence_starts: &'t [usize],
+) -> impl Iterator<Item = Range<usize>> + 't {
+    proper_noun_re().find_iter(text).filter_map(move |m| {
+        let word = m.as_str().trim_end_matches(['\'', '-']);
+        if NOT_NAMES.contains(&word) || sentence_starts.binary_search(&m.start()).is_ok() {
+            return None;
+        }
+        Some(m.start()..m.start() + word.len())
+    })
+}
+
+/// Runs of two or more capitalised words ("Jane Smith", "Board of
+/// Directors"), which name a person or a body more often than not. A run
+/// introduced by a determiner names a thing ("our Sustainability
+/// Commitment", "the Code of Conduct") and is not counted.
+fn names(text: &str) -> Vec<Range<usize>> {
+    struct Run {
+        range: Range<usize>,
+        words: usize,
+        is_name: bool,
+    }
+    fn flush(run: Option<Run>, out: &mut Vec<Range<usize>>) {
+        if let Some(r) = run.filter(|r| r.is_name && r.words >= 2) {
+            out.push(r.range);
+        }
+    }
+    let mut out = Vec::new();
+    let mut run: Option<Run> = None;
+    for m in proper_noun_re().find_iter(text) {
+        let word = m.as_str();
+        let all_caps = word.chars().all(|c| !c.is_lowercase());
+        if let Some(r) = run.as_mut() {
+            let gap = &text[r.range.end..m.start()];
+            if !all_caps && matches!(gap, " " | " of " | " for " | " and " | " & ") {
+                r.range.end = m.end();
+                r.words += 1;
+                continue;
+            }
+        }
+        flush(run.take(), &mut out);
+        let lower = word.to_ascii_lowercase();
+        if DETERMINERS.contains(&lower.as_str()) {
+            run = Some(Run { range: m.range(), words: 0, is_name: false });
+            continue;
+        }
+        if all_caps || NOT_NAMES.contains(&word) {
+            continue;
+        }
+        let after_determiner = text[..m.start()]
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| DETERMINERS.contains(&w.to_ascii_lowercase().as_str()));
+        run = Some(Run { range: m.range(), words: 1, is_name: !after_determiner });
+    }
+    flush(run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+
+    fn found(class: Class, text: &str) -> Vec<String> {
+        let doc = Document::parse(text, Format::Markdown);
+        let starts: Vec<usize> = doc
+            .sentences()
+            .iter()
+            .map(|s| {
+                let t = &doc.text()[s.text.clone()];
+                s.text.start + t.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
+            })
+            .collect();
+        find(class, &doc, &starts)
+            .into_iter()
+            .map(|r| doc.text()[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for c in Class::ALL {
+            assert_eq!(Class::from_name(c.name()), Some(c));
+            assert!(!c.description().is_empty());
+        }
+        assert_eq!(Class::from_name("nope"), None);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(
+            found(Class::Number, "We cut costs by 30% and $2m, twice."),
+            vec!["30%", "$2", "twice"]
+        );
+        assert!(found(Class::Number, "One thing is clear: many teams agree.").is_empty());
+    }
+
+    #[test]
+    fn dates() {
+        let hits = found(
+            Class::Date,
+            "We ship in March 2026, by Q3, on 2026-03-01, next week, by the end of the year, every quarter, within 30 days.",
+        );
+        for want in [
+            "March",
+            "2026",
+            "Q3",
+            "2026-03-01",
+            "next week",
+            "by the end of",
+            "every quarter",
+            "within 30 days",
+        ] {
+            assert!(hits.iter().any(|h| h == want), "missing {want} in {hits:?}");
+        }
+        assert!(found(Class::Date, "We may march on.").is_empty());
+    }
+
+    #[test]
+    fn owners() {
+        let hits = found(
+            Class::Owner,
+            "The CEO and our data protection team, with Jane Smith, own it.",
+        );
+        assert_eq!(hits, vec!["CEO", "our data protection team", "Jane Smith"]);
+        assert!(
+            found(
+                Class::Owner,
+                "It is used by our Sustainability Commitment and the Code Of Conduct."
+            )
+            .is_empty()
+        );
+        assert!(found(Class::Owner, "Our Sustainability Commitment applies.").is_empty());
+        assert_eq!(
+            found(
+                Class::Name,
+                "Speakers include Erin Meyer and Peter Hinssen."
+            ),
+            vec!["Erin Meyer and Peter Hinssen"]
+        );
+        assert!(found(Class::Owner, "We care about our team and AI.").is_empty());
+    }
+
+    #[test]
+    fn mechanisms_need_an_object() {
+        assert_eq!(
+            found(Class::Mechanism, "We will publish the dataset.").len(),
+            1
+        );
+        assert_eq!(
+            found(Class::Mechanism, "The team audited the code.").len(),
+            1
+        );
+        assert!(found(Class::Mechanism, "Known issues and reports exist.").is_empty());
+        assert_eq!(
+            found(
+                Class::Mechanism,
+                "We will roll out a fix and then phase out plastic."
+            )
+            .len(),
+            2
+        );
+        assert!(found(Class::Mechanism, "We will publish.").is_empty());
+        assert!(found(Class::Mechanism, "We strive to do better.").is_empty());
+    }
+
+    #[test]
+    fn proper_nouns_skip_sentence_starts_and_i() {
+        assert_eq!(
+            found(
+                Class::ProperNoun,
+                "Our tool beats Salesforce. I think GitHub agrees."
+            ),
+            vec!["Salesforce", "GitHub"]
+        );
+    }
+
+    #[test]
+    fn quotes_links_code_citations_persons() {
+        assert_eq!(
+            found(Class::Quote, "She said \"it works well\" today."),
+            vec!["said", "\"it works well\""]
+        );
+        assert_eq!(
+            found(
+                Class::Link,
+                "See [the report](https://x.y) or https://a.b/c."
+            ),
+            vec!["the report", "\u{FFFC}"]
+        );
+        assert_eq!(found(Class::Code, "Set `timeout` now."), vec!["\u{FFFC}"]);
+        assert_eq!(
+            found(Class::Citation, "It grew [3] (Smith, 2020)."),
+            vec!["[3]", "(Smith, 2020)"]
+        );
+        assert_eq!(found(Class::You, "Your team and you."), vec!["Your", "you"]);
+        assert_eq!(found(Class::We, "We and our users."), vec!["We", "our"]);
+    }
+}

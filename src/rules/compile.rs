@@ -1,0 +1,1128 @@
+//! Compiling a [`RuleLibrary`] into a [`RuleSet`].
+//!
+//! Every literal phrase of every active rule and word list goes into ONE
+//! Aho-Corasick automaton (ASCII case-insensitive; shared phrases are stored
+//! once with several owners); every regex is compiled once and all of them go
+//! into one `RegexSet`, so a document is scanned once per matcher type. Rules
+//! keep only matcher ids ([`Cond`]) into the per-document hit table.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde_saphyr::Spanned;
+
+use super::classes::Class;
+use super::load::{Origin, RuleError};
+use super::spec::{BlockScope, Condition, NoneIn, Per, Person, Report, RuleSpec};
+use super::{BUILTIN_CATEGORIES, LoadedRule, RuleInfo, RuleLibrary};
+use crate::diagnostic::Severity;
+use crate::document::Scope;
+
+/// Index of a matcher in the per-document hit table.
+pub(crate) type MatcherId = u32;
+
+/// Names of the word lists the engine itself consults.
+pub const IMPERATIVE_VERBS: &str = "imperative-verbs";
+pub const SENTENCE_OPENERS: &str = "sentence-openers";
+pub const CONDITIONAL_OPENERS: &str = "conditional-openers";
+
+/// Size limit of one compiled regex (bytes).
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+/// Size limit of the combined regex set (bytes).
+const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Where a condition finds its hits: a phrase/pattern matcher or a class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Matcher(MatcherId),
+    Class(Class),
+}
+
+/// A compiled condition: it hits wherever any of its sources hits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Cond {
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug)]
+pub(crate) struct SentenceRule {
+    pub any: Vec<Cond>,
+    pub all: Vec<Cond>,
+    pub none: Vec<Cond>,
+    pub none_in: NoneIn,
+    pub starts_with: Option<Cond>,
+    pub not_starts_with: Option<Cond>,
+    pub person: Vec<Person>,
+    pub question: Option<bool>,
+    pub skip_quoted: bool,
+    pub report: Report,
+}
+
+#[derive(Debug)]
+pub(crate) struct UnbackedRule {
+    pub trigger: Cond,
+    pub evidence: Vec<Cond>,
+    /// "date, figure, owner or mechanism".
+    pub missing: String,
+    pub window: usize,
+    pub before: usize,
+    pub skip_quoted: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct SpecificityRule {
+    pub blocks: Vec<BlockScope>,
+    pub claims: Vec<Cond>,
+    pub specifics: Vec<Cond>,
+    pub min_claims: usize,
+    pub max_specifics: Option<usize>,
+    pub min_ratio: Option<f64>,
+}
+
+#[derive(Debug)]
+pub(crate) struct OccurrenceRule {
+    pub cond: Cond,
+    pub per: Per,
+    pub max: Option<usize>,
+    pub min: Option<usize>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Body {
+    Match(Cond),
+    Substitution(Vec<(MatcherId, Vec<String>)>),
+    Sentence(SentenceRule),
+    Unbacked(UnbackedRule),
+    Specificity(SpecificityRule),
+    Occurrence(OccurrenceRule),
+}
+
+/// A compiled, active rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub info: Arc<RuleInfo>,
+    /// Effective severity (after configuration overrides).
+    pub severity: Severity,
+    pub scope: Vec<Scope>,
+    pub exceptions: Option<MatcherId>,
+    pub body: Body,
+}
+
+/// All phrases in one automaton, all patterns in one set.
+#[derive(Debug, Default)]
+pub(crate) struct Matchers {
+    pub automaton: Option<AhoCorasick>,
+    /// For each automaton pattern, the matchers that own it.
+    pub phrase_owners: Vec<Vec<MatcherId>>,
+    pub regexes: Vec<Regex>,
+    pub regex_owners: Vec<MatcherId>,
+    pub regex_set: Option<RegexSet>,
+    pub count: usize,
+}
+
+/// A name in `select`, `ignore` or a severity override: a rule id or a
+/// category, with where it was written (for errors).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    pub name: String,
+    pub origin: Option<Origin>,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Selector {
+    pub fn new(name: impl Into<String>) -> Self {
+        Selector {
+            name: name.into(),
+            origin: None,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    pub fn located(name: &Spanned<String>, origin: &Origin) -> Self {
+        Selector {
+            name: name.value.clone(),
+            origin: Some(origin.clone()),
+            line: name.referenced.line(),
+            column: name.referenced.column(),
+        }
+    }
+
+    fn matches(&self, info: &RuleInfo) -> bool {
+        self.name == info.id || self.name == info.category
+    }
+
+    fn error(&self, message: String) -> RuleError {
+        match &self.origin {
+            Some(origin) => RuleError {
+                path: origin.to_string(),
+                line: self.line,
+                column: self.column,
+                message,
+            },
+            None => RuleError {
+                path: "command line".into(),
+                line: 0,
+                column: 0,
+                message,
+            },
+        }
+    }
+}
+
+/// Which rules run and how: the part of the configuration that shapes a
+/// [`RuleSet`].
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Only these rules/categories (empty: all).
+    pub select: Vec<Selector>,
+    /// Never these rules/categories.
+    pub ignore: Vec<Selector>,
+    /// Severity overrides; a rule id beats a category.
+    pub severity: Vec<(Selector, Severity)>,
+    /// Terms never flagged by any rule.
+    pub accept: Vec<String>,
+    /// User-defined categories, besides the built-in ones.
+    pub categories: Vec<String>,
+}
+
+/// The compiled, active rules.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) matchers: Matchers,
+    pub(crate) imperative: Option<MatcherId>,
+    pub(crate) openers: Option<MatcherId>,
+    pub(crate) conditional: Option<MatcherId>,
+    pub(crate) accept: Option<MatcherId>,
+    known_ids: BTreeSet<String>,
+    known_categories: BTreeSet<String>,
+}
+
+impl RuleSet {
+    /// Compiles the rules of `lib` that `selection` keeps. Every rule is
+    /// validated (a broken rule is an error even when it is not selected).
+    pub fn compile(lib: &RuleLibrary, selection: &Selection) -> Result<RuleSet, Vec<RuleError>> {
+        let mut errors = Vec::new();
+        let categories: BTreeSet<String> = BUILTIN_CATEGORIES
+            .iter()
+            .map(|s| (*s).to_string())
+            .chain(selection.categories.iter().cloned())
+            .collect();
+
+        // Validate every list once, even unused ones.
+        let mut scratch = Builder::new(lib);
+        for name in lib.lists.keys() {
+            if let Err(e) = scratch.list_by_name(name) {
+                errors.push(e);
+            }
+        }
+
+        let mut b = Builder::new(lib);
+        let mut rules = Vec::new();
+        let mut known_ids = BTreeSet::new();
+        let mut known_categories: BTreeSet<String> = categories.clone();
+        for loaded in &lib.rules {
+            let info = match rule_info(loaded, &categories) {
+                Ok(info) => info,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            known_ids.insert(info.id.clone());
+            known_categories.insert(info.category.clone());
+            let active = (selection.select.is_empty()
+                || selection.select.iter().any(|s| s.matches(&info)))
+                && !selection.ignore.iter().any(|s| s.matches(&info));
+            let builder = if active { &mut b } else { &mut scratch };
+            match compile_rule(builder, loaded, info) {
+                Ok(rule) if active => rules.push(rule),
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+
+        for s in selection
+            .select
+            .iter()
+            .chain(&selection.ignore)
+            .chain(selection.severity.iter().map(|(s, _)| s))
+        {
+            if !known_ids.contains(&s.name) && !known_categories.contains(&s.name) {
+                errors.push(s.error(format!("unknown rule or category `{}`", s.name)));
+            }
+        }
+        for rule in &mut rules {
+            let by_id = selection
+                .severity
+                .iter()
+                .rev()
+                .find(|(s, _)| s.name == rule.info.id);
+            let by_category = selection
+                .severity
+                .iter()
+                .rev()
+                .find(|(s, _)| s.name == rule.info.category);
+            if let Some((_, sev)) = by_id.or(by_category) {
+                rule.severity = *sev;
+            }
+        }
+
+        let imperative = b.optional_list(IMPERATIVE_VERBS, &mut errors);
+        let openers = b.optional_list(SENTENCE_OPENERS, &mut errors);
+        let conditional = b.optional_list(CONDITIONAL_OPENERS, &mut errors);
+        let uses_imperative = rules.iter().any(|r| match &r.body {
+            Body::Sentence(s) => s.person.contains(&Person::Imperative),
+            _ => false,
+        });
+        if uses_imperative && imperative.is_none() {
+            errors.push(RuleError {
+                path: "rules".into(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "`person: [imperative]` needs a word list named `{IMPERATIVE_VERBS}`"
+                ),
+            });
+        }
+        let accept = if selection.accept.is_empty() {
+            None
+        } else {
+            let m = b.matcher();
+            for term in &selection.accept {
+                if let Err(msg) = b.add_phrase(m, term) {
+                    errors.push(RuleError {
+                        path: "vocabulary.accept".into(),
+                        line: 0,
+                        column: 0,
+                        message: msg,
+                    });
+                }
+            }
+            Some(m)
+        };
+
+        let matchers = match b.finish() {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(e);
+                Matchers::default()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(RuleSet {
+            rules,
+            matchers,
+            imperative,
+            openers,
+            conditional,
+            accept,
+            known_ids,
+            known_categories,
+        })
+    }
+
+    /// The shipped rules with no configuration.
+    pub fn builtin() -> Result<RuleSet, Vec<RuleError>> {
+        let lib = RuleLibrary::load(&super::LoadOptions::default())?;
+        RuleSet::compile(&lib, &Selection::default())
+    }
+
+    /// Active rules with their effective severity, in load order.
+    pub fn rules(&self) -> impl Iterator<Item = (&Arc<RuleInfo>, Severity)> {
+        self.rules.iter().map(|r| (&r.info, r.severity))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Whether `name` is a rule id or category known to the library (active or not).
+    pub fn knows(&self, name: &str) -> bool {
+        self.known_ids.contains(name) || self.known_categories.contains(name)
+    }
+
+    /// Whether `name` is a category.
+    pub fn is_category(&self, name: &str) -> bool {
+        self.known_categories.contains(name)
+    }
+
+    /// Number of literal phrases in the automaton and of regexes.
+    pub fn matcher_counts(&self) -> (usize, usize) {
+        (
+            self.matchers.phrase_owners.len(),
+            self.matchers.regexes.len(),
+        )
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The kind of a rule, from the one matcher key it has.
+pub(crate) fn kind_of(spec: &RuleSpec) -> Result<&'static str, String> {
+    let simple = spec.phrases.is_some() || spec.patterns.is_some() || spec.lists.is_some();
+    let mut kinds = Vec::new();
+    if simple {
+        kinds.push(if spec.patterns.is_none() {
+            "phrases"
+        } else if spec.phrases.is_none() && spec.lists.is_none() {
+            "patterns"
+        } else {
+            "phrases+patterns"
+        });
+    }
+    for (present, name) in [
+        (spec.substitution.is_some(), "substitution"),
+        (spec.sentence.is_some(), "sentence"),
+        (spec.unbacked.is_some(), "unbacked"),
+        (spec.specificity.is_some(), "specificity"),
+        (spec.occurrence.is_some(), "occurrence"),
+    ] {
+        if present {
+            kinds.push(name);
+        }
+    }
+    match kinds.as_slice() {
+        [one] => Ok(one),
+        [] => Err("rule has no matcher: give one of `phrases`, `patterns`, `lists`, `substitution`, `sentence`, `unbacked`, `specificity`, `occurrence`".into()),
+        many => Err(format!("rule has more than one kind of matcher ({}); split it into several rules", many.join(", "))),
+    }
+}
+
+fn placeholders_for(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "substitution" => &["match", "suggestion"],
+        "unbacked" => &["match", "missing"],
+        "specificity" => &["match", "claims", "specifics", "claim_list", "block"],
+        "occurrence" => &["match", "count", "max", "min", "unit"],
+        _ => &["match"],
+    }
+}
+
+fn rule_info(loaded: &LoadedRule, categories: &BTreeSet<String>) -> Result<RuleInfo, RuleError> {
+    let spec = &loaded.spec;
+    let origin = &loaded.origin;
+    let id = &spec.id;
+    if !valid_id(&id.value) {
+        return Err(RuleError::at(
+            origin,
+            id,
+            format!(
+                "rule id `{}` must be lowercase letters, digits and dashes",
+                id.value
+            ),
+        ));
+    }
+    let kind = kind_of(spec).map_err(|m| RuleError::at(origin, id, m))?;
+    let Some(category) = &spec.category else {
+        return Err(RuleError::at(origin, id, "missing field `category`"));
+    };
+    if !categories.contains(&category.value) {
+        let known: Vec<&str> = categories.iter().map(String::as_str).collect();
+        return Err(RuleError::at(
+            origin,
+            category,
+            format!(
+                "unknown category `{}` (known: {}; declare new ones under `categories:` in .copylint.yaml)",
+                category.value,
+                known.join(", ")
+            ),
+        ));
+    }
+    let Some(message) = &spec.message else {
+        return Err(RuleError::at(origin, id, "missing field `message`"));
+    };
+    let allowed = placeholders_for(kind);
+    let mut rest = message.value.as_str();
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !allowed.contains(&name) {
+            return Err(RuleError::at(
+                origin,
+                message,
+                format!(
+                    "unknown placeholder `{{{name}}}` in message (a {kind} rule offers {})",
+                    allowed
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    let Some(why) = &spec.why else {
+        return Err(RuleError::at(origin, id, "missing field `why`"));
+    };
+    Ok(RuleInfo {
+        id: id.value.clone(),
+        category: category.value.clone(),
+        severity: spec.severity.unwrap_or(Severity::Warning),
+        kind,
+        message: message.value.clone(),
+        why: why.trim().to_string(),
+        source: origin.to_string(),
+        builtin: origin.is_builtin(),
+        extends: spec.extends.as_ref().map(|e| e.value.clone()),
+    })
+}
+
+fn compile_rule(
+    b: &mut Builder<'_>,
+    loaded: &LoadedRule,
+    info: RuleInfo,
+) -> Result<Rule, RuleError> {
+    let spec = &loaded.spec;
+    let o = &loaded.origin;
+    let exceptions = match &spec.exceptions {
+        Some(list) if !list.is_empty() => {
+            let m = b.matcher();
+            for p in list {
+                b.phrase(m, p, o)?;
+            }
+            Some(m)
+        }
+        _ => None,
+    };
+    let body = if spec.phrases.is_some() || spec.patterns.is_some() || spec.lists.is_some() {
+        let mut cond = Cond::default();
+        let phrases = spec.phrases.as_deref().unwrap_or_default();
+        let patterns = spec.patterns.as_deref().unwrap_or_default();
+        b.inline(&mut cond, phrases, patterns, o)?;
+        for name in spec.lists.as_deref().unwrap_or_default() {
+            cond.sources.push(Source::Matcher(b.list(name, o)?));
+        }
+        if cond.sources.is_empty() {
+            return Err(RuleError::at(
+                o,
+                &spec.id,
+                "the rule's phrases, patterns and lists are all empty",
+            ));
+        }
+        Body::Match(cond)
+    } else if let Some(subst) = &spec.substitution {
+        if subst.value.is_empty() {
+            return Err(RuleError::at(o, subst, "`substitution` is empty"));
+        }
+        let mut out = Vec::new();
+        for (phrase, alternatives) in &subst.value {
+            if alternatives.0.is_empty() || alternatives.0.iter().any(|a| a.trim().is_empty()) {
+                return Err(RuleError::at(
+                    o,
+                    subst,
+                    format!("`{phrase}` needs a non-empty replacement"),
+                ));
+            }
+            let m = b.matcher();
+            b.add_phrase(m, phrase)
+                .map_err(|e| RuleError::at(o, subst, e))?;
+            out.push((m, alternatives.0.clone()));
+        }
+        Body::Substitution(out)
+    } else if let Some(s) = &spec.sentence {
+        let v = &s.value;
+        let conds =
+            |b: &mut Builder<'_>, list: &[Spanned<Condition>]| -> Result<Vec<Cond>, RuleError> {
+                list.iter().map(|c| b.condition(c, o)).collect()
+            };
+        let rule = SentenceRule {
+            any: conds(b, &v.any)?,
+            all: conds(b, &v.all)?,
+            none: conds(b, &v.none)?,
+            none_in: v.none_in,
+            starts_with: v
+                .starts_with
+                .as_ref()
+                .map(|c| b.condition(c, o))
+                .transpose()?,
+            not_starts_with: v
+                .not_starts_with
+                .as_ref()
+                .map(|c| b.condition(c, o))
+                .transpose()?,
+            person: v.person.clone(),
+            question: v.question,
+            skip_quoted: v.skip_quoted,
+            report: v.report,
+        };
+        if rule.any.is_empty()
+            && rule.all.is_empty()
+            && rule.starts_with.is_none()
+            && rule.person.is_empty()
+        {
+            return Err(RuleError::at(
+                o,
+                s,
+                "a sentence rule needs at least one of `any`, `all`, `starts_with`, `person`",
+            ));
+        }
+        if rule.report == Report::Match && rule.any.is_empty() && rule.all.is_empty() {
+            return Err(RuleError::at(
+                o,
+                s,
+                "`report: match` needs `any` or `all` conditions to report",
+            ));
+        }
+        Body::Sentence(rule)
+    } else if let Some(u) = &spec.unbacked {
+        let v = &u.value;
+        let trigger = b.condition(&v.trigger, o)?;
+        let (evidence, missing) = match &v.evidence {
+            Some(list) if list.is_empty() => {
+                return Err(RuleError::at(
+                    o,
+                    u,
+                    "`evidence` is empty: omit it for the default (date, number, owner, mechanism)",
+                ));
+            }
+            Some(list) => {
+                let mut nouns = Vec::new();
+                let mut conds = Vec::new();
+                for c in list {
+                    nouns.push(match &c.value {
+                        Condition::Named(n) => Class::from_name(n)
+                            .map_or_else(|| n.replace('-', " "), |c| c.noun().to_string()),
+                        Condition::Inline(_) => "other evidence".to_string(),
+                    });
+                    conds.push(b.condition(c, o)?);
+                }
+                (conds, nouns)
+            }
+            None => {
+                let classes = [Class::Date, Class::Number, Class::Owner, Class::Mechanism];
+                (
+                    classes
+                        .iter()
+                        .map(|c| Cond {
+                            sources: vec![Source::Class(*c)],
+                        })
+                        .collect(),
+                    classes.iter().map(|c| c.noun().to_string()).collect(),
+                )
+            }
+        };
+        Body::Unbacked(UnbackedRule {
+            trigger,
+            evidence,
+            missing: join_or(&missing),
+            window: v.window as usize,
+            before: v.before as usize,
+            skip_quoted: v.skip_quoted,
+        })
+    } else if let Some(s) = &spec.specificity {
+        let v = &s.value;
+        if v.claims.is_empty() {
+            return Err(RuleError::at(o, s, "`claims` is empty"));
+        }
+        let claims = v
+            .claims
+            .iter()
+            .map(|c| b.condition(c, o))
+            .collect::<Result<Vec<_>, _>>()?;
+        let specifics = match &v.specifics {
+            Some(list) => list
+                .iter()
+                .map(|c| b.condition(c, o))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => [
+                Class::Number,
+                Class::Date,
+                Class::ProperNoun,
+                Class::Quote,
+                Class::Link,
+                Class::Code,
+                Class::Citation,
+            ]
+            .iter()
+            .map(|c| Cond {
+                sources: vec![Source::Class(*c)],
+            })
+            .collect(),
+        };
+        if let Some(r) = v.min_ratio
+            && !(r.is_finite() && r > 0.0)
+        {
+            return Err(RuleError::at(o, s, "`min_ratio` must be a positive number"));
+        }
+        Body::Specificity(SpecificityRule {
+            blocks: v
+                .blocks
+                .clone()
+                .unwrap_or_else(|| vec![BlockScope::Paragraph, BlockScope::ListItem]),
+            claims,
+            specifics,
+            min_claims: v.min_claims.max(1) as usize,
+            max_specifics: v
+                .max_specifics
+                .map(|n| n as usize)
+                .or(if v.min_ratio.is_none() { Some(0) } else { None }),
+            min_ratio: v.min_ratio,
+        })
+    } else if let Some(occ) = &spec.occurrence {
+        let v = &occ.value;
+        if v.max.is_none() && v.min.is_none() {
+            return Err(RuleError::at(
+                o,
+                occ,
+                "an occurrence rule needs `max` or `min`",
+            ));
+        }
+        Body::Occurrence(OccurrenceRule {
+            cond: b.condition(&v.matcher, o)?,
+            per: v.per,
+            max: v.max.map(|n| n as usize),
+            min: v.min.map(|n| n as usize),
+        })
+    } else {
+        return Err(RuleError::at(o, &spec.id, "rule has no matcher"));
+    };
+    Ok(Rule {
+        severity: info.severity,
+        info: Arc::new(info),
+        scope: spec.scope.clone().unwrap_or_default(),
+        exceptions,
+        body,
+    })
+}
+
+/// "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Lowercases (ASCII), straightens quotes and collapses whitespace the same
+/// way the document's lint text is normalised.
+pub(crate) fn normalize_phrase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.trim().chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(s) => {
+            let last = s
+                .lines()
+                .rev()
+                .find(|l| l.starts_with("error:"))
+                .unwrap_or(s);
+            format!(
+                "invalid regex: {}",
+                last.trim_start_matches("error:").trim()
+            )
+        }
+        regex::Error::CompiledTooBig(limit) => {
+            format!(
+                "regex is too large once compiled (limit {limit} bytes); simplify it or split it"
+            )
+        }
+        other => format!("invalid regex: {other}"),
+    }
+}
+
+struct Builder<'l> {
+    lib: &'l RuleLibrary,
+    phrases: Vec<String>,
+    phrase_index: HashMap<String, usize>,
+    phrase_owners: Vec<Vec<MatcherId>>,
+    regexes: Vec<Regex>,
+    regex_src: Vec<String>,
+    regex_owners: Vec<MatcherId>,
+    count: u32,
+    lists: HashMap<String, MatcherId>,
+}
+
+impl<'l> Builder<'l> {
+    fn new(lib: &'l RuleLibrary) -> Self {
+        Builder {
+            lib,
+            phrases: Vec::new(),
+            phrase_index: HashMap::new(),
+            phrase_owners: Vec::new(),
+            regexes: Vec::new(),
+            regex_src: Vec::new(),
+            regex_owners: Vec::new(),
+            count: 0,
+            lists: HashMap::new(),
+        }
+    }
+
+    fn matcher(&mut self) -> MatcherId {
+        self.count += 1;
+        self.count - 1
+    }
+
+    fn add_phrase(&mut self, m: MatcherId, phrase: &str) -> Result<(), String> {
+        let norm = normalize_phrase(phrase);
+        if norm.is_empty() {
+            return Err("empty phrase".into());
+        }
+        let idx = match self.phrase_index.get(&norm) {
+            Some(&i) => i,
+            None => {
+                self.phrases.push(norm.clone());
+                self.phrase_owners.push(Vec::new());
+                self.phrase_index.insert(norm, self.phrases.len() - 1);
+                self.phrases.len() - 1
+            }
+        };
+        if !self.phrase_owners[idx].contains(&m) {
+            self.phrase_owners[idx].push(m);
+        }
+        Ok(())
+    }
+
+    fn phrase(&mut self, m: MatcherId, p: &Spanned<String>, o: &Origin) -> Result<(), RuleError> {
+        self.add_phrase(m, &p.value)
+            .map_err(|e| RuleError::at(o, p, e))
+    }
+
+    fn pattern(&mut self, m: MatcherId, p: &Spanned<String>, o: &Origin) -> Result<(), RuleError> {
+        let re = RegexBuilder::new(&p.value)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| RuleError::at(o, p, regex_error(&e)))?;
+        if re.is_match("") {
+            return Err(RuleError::at(o, p, "pattern matches the empty string"));
+        }
+        self.regexes.push(re);
+        self.regex_src.push(p.value.clone());
+        self.regex_owners.push(m);
+        Ok(())
+    }
+
+    /// Adds phrases and patterns as one new matcher (if any) to `cond`.
+    fn inline(
+        &mut self,
+        cond: &mut Cond,
+        phrases: &[Spanned<String>],
+        patterns: &[Spanned<String>],
+        o: &Origin,
+    ) -> Result<(), RuleError> {
+        if phrases.is_empty() && patterns.is_empty() {
+            return Ok(());
+        }
+        let m = self.matcher();
+        for p in phrases {
+            self.phrase(m, p, o)?;
+        }
+        for p in patterns {
+            self.pattern(m, p, o)?;
+        }
+        cond.sources.push(Source::Matcher(m));
+        Ok(())
+    }
+
+    fn list_by_name(&mut self, name: &str) -> Result<Option<MatcherId>, RuleError> {
+        if let Some(&m) = self.lists.get(name) {
+            return Ok(Some(m));
+        }
+        let Some(list) = self.lib.lists.get(name) else {
+            return Ok(None);
+        };
+        let m = self.matcher();
+        for p in &list.spec.phrases {
+            self.phrase(m, p, &list.origin)?;
+        }
+        for p in &list.spec.patterns {
+            self.pattern(m, p, &list.origin)?;
+        }
+        if list.spec.phrases.is_empty() && list.spec.patterns.is_empty() {
+            return Err(RuleError::at(
+                &list.origin,
+                &list.spec.list,
+                format!("list `{name}` has no phrases or patterns"),
+            ));
+        }
+        self.lists.insert(name.to_string(), m);
+        Ok(Some(m))
+    }
+
+    fn optional_list(&mut self, name: &str, errors: &mut Vec<RuleError>) -> Option<MatcherId> {
+        self.list_by_name(name).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        })
+    }
+
+    fn list(&mut self, name: &Spanned<String>, o: &Origin) -> Result<MatcherId, RuleError> {
+        match self.list_by_name(&name.value)? {
+            Some(m) => Ok(m),
+            None => Err(RuleError::at(o, name, self.unknown_name(&name.value))),
+        }
+    }
+
+    fn unknown_name(&self, name: &str) -> String {
+        let classes: Vec<&str> = Class::ALL.iter().map(|c| c.name()).collect();
+        let lists: Vec<&str> = self.lib.lists.keys().map(String::as_str).collect();
+        format!(
+            "unknown list or class `{name}` (classes: {}; lists: {})",
+            classes.join(", "),
+            if lists.is_empty() {
+                "none".to_string()
+            } else {
+                lists.join(", ")
+            }
+        )
+    }
+
+    fn condition(&mut self, c: &Spanned<Condition>, o: &Origin) -> Result<Cond, RuleError> {
+        let mut cond = Cond::default();
+        match &c.value {
+            Condition::Named(name) => {
+                if let Some(class) = Class::from_name(name) {
+                    cond.sources.push(Source::Class(class));
+                } else {
+                    match self.list_by_name(name)? {
+                        Some(m) => cond.sources.push(Source::Matcher(m)),
+                        None => return Err(RuleError::at(o, c, self.unknown_name(name))),
+                    }
+                }
+            }
+            Condition::Inline(spec) => {
+                self.inline(&mut cond, &spec.phrases, &spec.patterns, o)?;
+                for name in &spec.lists {
+                    if let Some(class) = Class::from_name(&name.value) {
+                        cond.sources.push(Source::Class(class));
+                    } else {
+                        cond.sources.push(Source::Matcher(self.list(name, o)?));
+                    }
+                }
+                if cond.sources.is_empty() {
+                    return Err(RuleError::at(
+                        o,
+                        c,
+                        "empty condition: give phrases, patterns or lists",
+                    ));
+                }
+            }
+        }
+        Ok(cond)
+    }
+
+    fn finish(self) -> Result<Matchers, RuleError> {
+        let automaton = if self.phrases.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&self.phrases)
+                .map_err(|e| RuleError {
+                    path: "rules".into(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot build the phrase automaton: {e}"),
+                })?;
+            Some(ac)
+        };
+        // One set for a first pass over each document; if the union of all
+        // patterns is too large, fall back to running them one by one.
+        let regex_set = if self.regex_src.is_empty() {
+            None
+        } else {
+            RegexSetBuilder::new(&self.regex_src)
+                .case_insensitive(true)
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .ok()
+        };
+        Ok(Matchers {
+            automaton,
+            phrase_owners: self.phrase_owners,
+            regexes: self.regexes,
+            regex_owners: self.regex_owners,
+            regex_set,
+            count: self.count as usize,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::LoadedList;
+    use crate::rules::load::Parsed;
+    use crate::rules::load::parse;
+
+    fn lib(rules: &[&str]) -> RuleLibrary {
+        let mut lib = RuleLibrary::default();
+        for (i, text) in rules.iter().enumerate() {
+            let origin = Origin::Inline(format!("r{i}.yaml"));
+            match parse(text, &origin).unwrap() {
+                Parsed::Rule(spec) => lib.rules.push(LoadedRule {
+                    spec: *spec,
+                    origin,
+                    yaml: Arc::from(*text),
+                }),
+                Parsed::List(spec) => {
+                    lib.lists
+                        .insert(spec.list.value.clone(), LoadedList { spec, origin });
+                }
+            }
+        }
+        lib
+    }
+
+    fn errors(rules: &[&str]) -> Vec<String> {
+        match RuleSet::compile(&lib(rules), &Selection::default()) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    const OK: &str =
+        "id: a\ncategory: cta\nmessage: m {match}\nwhy: w\nphrases: [Book  a demo, book a demo]\n";
+
+    #[test]
+    fn phrases_are_normalised_and_shared() {
+        let set = RuleSet::compile(
+            &lib(&[
+                OK,
+                "id: b\ncategory: cta\nmessage: m\nwhy: w\nphrases: [BOOK A DEMO]\n",
+            ]),
+            &Selection::default(),
+        )
+        .unwrap();
+        assert_eq!(set.matcher_counts(), (1, 0));
+        assert_eq!(set.matchers.phrase_owners[0].len(), 2);
+    }
+
+    #[test]
+    fn bad_regex_is_located() {
+        let e = errors(&[
+            "id: a\ncategory: cta\nmessage: m\nwhy: w\npatterns:\n  - 'ok'\n  - '(unclosed'\n",
+        ]);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("r0.yaml:7:5: invalid regex: unclosed group"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn huge_regex_hits_the_size_limit() {
+        let e = errors(&[
+            "id: a\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\w{1000}\\w{1000}\\w{1000}']\n",
+        ]);
+        assert!(e[0].contains("too large"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_category_placeholder_list_and_kind_errors() {
+        assert!(
+            errors(&["id: a\ncategory: ctaa\nmessage: m\nwhy: w\nphrases: [x]\n"])[0]
+                .starts_with("r0.yaml:2:11: unknown category `ctaa`")
+        );
+        assert!(
+            errors(&["id: a\ncategory: cta\nmessage: 'm {nope}'\nwhy: w\nphrases: [x]\n"])[0]
+                .contains("unknown placeholder `{nope}`")
+        );
+        assert!(
+            errors(&[
+                "id: a\ncategory: cta\nmessage: m\nwhy: w\nsentence:\n  any: [no-such-list]\n"
+            ])[0]
+                .starts_with("r0.yaml:6:9: unknown list or class `no-such-list`")
+        );
+        assert!(
+            errors(&["id: a\ncategory: cta\nmessage: m\nwhy: w\n"])[0]
+                .contains("rule has no matcher")
+        );
+        assert!(errors(&["id: a\ncategory: cta\nmessage: m\nwhy: w\nphrases: [x]\nsentence: {any: [number]}\n"])[0].contains("more than one kind"));
+        assert!(
+            errors(&["id: A_b\ncategory: cta\nmessage: m\nwhy: w\nphrases: [x]\n"])[0]
+                .contains("lowercase")
+        );
+    }
+
+    #[test]
+    fn selection_filters_and_overrides() {
+        let l = lib(&[
+            OK,
+            "id: b\ncategory: unspecific\nseverity: suggestion\nmessage: m\nwhy: w\nphrases: [x]\n",
+        ]);
+        let sel = Selection {
+            select: vec![Selector::new("unspecific")],
+            severity: vec![(Selector::new("unspecific"), Severity::Error)],
+            ..Selection::default()
+        };
+        let set = RuleSet::compile(&l, &sel).unwrap();
+        let active: Vec<_> = set.rules().map(|(i, s)| (i.id.clone(), s)).collect();
+        assert_eq!(active, vec![("b".to_string(), Severity::Error)]);
+        assert!(set.knows("a") && set.knows("cta"));
+
+        let bad = Selection {
+            ignore: vec![Selector::new("nope")],
+            ..Selection::default()
+        };
+        let e = RuleSet::compile(&l, &bad).unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "command line: unknown rule or category `nope`"
+        );
+    }
+
+    #[test]
+    fn unbacked_missing_text_names_the_evidence() {
+        let set = RuleSet::compile(
+            &lib(&["id: a\ncategory: value-not-plan\nmessage: '{missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we pledge]}\n"]),
+            &Selection::default(),
+        )
+        .unwrap();
+        match &set.rules[0].body {
+            Body::Unbacked(u) => assert_eq!(u.missing, "date, figure, owner or mechanism"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn normalize_phrase_matches_document_normalisation() {
+        assert_eq!(
+            normalize_phrase("  We\u{2019}re   COMMITTED\n to "),
+            "we're committed to"
+        );
+    }
+}

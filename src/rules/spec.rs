@@ -1,0 +1,347 @@
+//! The YAML schema of rule files and word-list files, as serde types.
+//!
+//! The schema is strict (`deny_unknown_fields` everywhere) and keeps source
+//! locations ([`Spanned`]) of every value that later validation may reject,
+//! so that every error names `file:line:column`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::Severity;
+use crate::document::Scope;
+
+/// One rule file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
+    #[serde(default)]
+    pub category: Option<Spanned<String>>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub message: Option<Spanned<String>>,
+    #[serde(default)]
+    pub why: Option<String>,
+    #[serde(default)]
+    pub scope: Option<Vec<Scope>>,
+    #[serde(default)]
+    pub exceptions: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub examples: Option<Examples>,
+
+    // Matchers: exactly one kind per rule.
+    #[serde(default)]
+    pub phrases: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub patterns: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub lists: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub substitution: Option<Spanned<BTreeMap<String, Alternatives>>>,
+    #[serde(default)]
+    pub sentence: Option<Spanned<SentenceSpec>>,
+    #[serde(default)]
+    pub unbacked: Option<Spanned<UnbackedSpec>>,
+    #[serde(default)]
+    pub specificity: Option<Spanned<SpecificitySpec>>,
+    #[serde(default)]
+    pub occurrence: Option<Spanned<OccurrenceSpec>>,
+}
+
+impl RuleSpec {
+    /// Overlays `self` (a rule that `extends` another) on `base`.
+    pub fn merged_over(self, base: &RuleSpec) -> RuleSpec {
+        // A rule that names its own matcher replaces the base matcher entirely.
+        let own_matcher = self.phrases.is_some()
+            || self.patterns.is_some()
+            || self.lists.is_some()
+            || self.substitution.is_some()
+            || self.sentence.is_some()
+            || self.unbacked.is_some()
+            || self.specificity.is_some()
+            || self.occurrence.is_some();
+        let b = base.clone();
+        RuleSpec {
+            id: self.id,
+            extends: self.extends,
+            category: self.category.or(b.category),
+            severity: self.severity.or(b.severity),
+            message: self.message.or(b.message),
+            why: self.why.or(b.why),
+            scope: self.scope.or(b.scope),
+            exceptions: self.exceptions.or(b.exceptions),
+            examples: self.examples.or(b.examples),
+            phrases: if own_matcher { self.phrases } else { b.phrases },
+            patterns: if own_matcher {
+                self.patterns
+            } else {
+                b.patterns
+            },
+            lists: if own_matcher { self.lists } else { b.lists },
+            substitution: if own_matcher {
+                self.substitution
+            } else {
+                b.substitution
+            },
+            sentence: if own_matcher {
+                self.sentence
+            } else {
+                b.sentence
+            },
+            unbacked: if own_matcher {
+                self.unbacked
+            } else {
+                b.unbacked
+            },
+            specificity: if own_matcher {
+                self.specificity
+            } else {
+                b.specificity
+            },
+            occurrence: if own_matcher {
+                self.occurrence
+            } else {
+                b.occurrence
+            },
+        }
+    }
+}
+
+/// `examples: {bad: [...], good: [...]}`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub bad: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub good: Vec<Spanned<String>>,
+}
+
+/// One word list file (a file with a top-level `list:` key).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    pub list: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+}
+
+/// A condition: the name of a word list or built-in class (`number`,
+/// `imperative-verbs`), or an inline matcher.
+#[derive(Clone, Debug)]
+pub enum Condition {
+    Named(String),
+    Inline(MatcherSpec),
+}
+
+/// An inline matcher: phrases, regex patterns, list and class names; it
+/// matches where any of them matches.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatcherSpec {
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub lists: Vec<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Condition;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list or class name, or a mapping with phrases/patterns/lists")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Condition, E> {
+                Ok(Condition::Named(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Condition, A::Error> {
+                MatcherSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Condition::Inline)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One replacement or several alternatives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternatives(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Alternatives {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Alternatives;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a replacement string or a list of alternatives")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Alternatives, E> {
+                Ok(Alternatives(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Alternatives, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Alternatives(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Who a sentence is addressed to (`person:` in a `sentence` rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Person {
+    /// The sentence says "you", "your", "yourself".
+    You,
+    /// The sentence speaks as "we", "our", "us".
+    We,
+    /// A clause of the sentence starts with a verb from the `imperative-verbs` list.
+    Imperative,
+}
+
+/// What a `sentence` rule underlines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Report {
+    /// The whole sentence, once.
+    #[default]
+    Sentence,
+    /// Every hit of the `any` (else the first `all`) conditions in the sentence.
+    Match,
+}
+
+/// Where a `sentence` rule looks for its `none` conditions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoneIn {
+    /// Anywhere in the sentence.
+    #[default]
+    Sentence,
+    /// In the clause around each reported hit (between commas, semicolons,
+    /// colons, dashes and brackets), so a figure elsewhere in the sentence
+    /// does not excuse a claim.
+    Clause,
+}
+
+/// `sentence:` — conditions over one sentence.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SentenceSpec {
+    #[serde(default)]
+    pub any: Vec<Spanned<Condition>>,
+    #[serde(default)]
+    pub all: Vec<Spanned<Condition>>,
+    #[serde(default)]
+    pub none: Vec<Spanned<Condition>>,
+    #[serde(default)]
+    pub none_in: NoneIn,
+    #[serde(default)]
+    pub starts_with: Option<Spanned<Condition>>,
+    #[serde(default)]
+    pub not_starts_with: Option<Spanned<Condition>>,
+    #[serde(default)]
+    pub person: Vec<Person>,
+    #[serde(default)]
+    pub question: Option<bool>,
+    #[serde(default)]
+    pub skip_quoted: bool,
+    #[serde(default)]
+    pub report: Report,
+}
+
+fn default_window() -> u32 {
+    1
+}
+
+/// `unbacked:` — a commitment (`trigger`) with no plan `evidence` nearby.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnbackedSpec {
+    pub trigger: Spanned<Condition>,
+    #[serde(default)]
+    pub evidence: Option<Vec<Spanned<Condition>>>,
+    #[serde(default = "default_window")]
+    pub window: u32,
+    #[serde(default)]
+    pub before: u32,
+    #[serde(default)]
+    pub skip_quoted: bool,
+}
+
+/// Which blocks a `specificity` rule measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockScope {
+    Paragraph,
+    ListItem,
+    Heading,
+    TableCell,
+}
+
+fn default_min_claims() -> u32 {
+    2
+}
+
+/// `specificity:` — claims versus specifics per block.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecificitySpec {
+    #[serde(default)]
+    pub blocks: Option<Vec<BlockScope>>,
+    pub claims: Vec<Spanned<Condition>>,
+    #[serde(default)]
+    pub specifics: Option<Vec<Spanned<Condition>>>,
+    #[serde(default = "default_min_claims")]
+    pub min_claims: u32,
+    #[serde(default)]
+    pub max_specifics: Option<u32>,
+    #[serde(default)]
+    pub min_ratio: Option<f64>,
+}
+
+/// The unit an `occurrence` rule counts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    Document,
+    Block,
+    Sentence,
+}
+
+/// `occurrence:` — too many (or too few) hits per unit.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OccurrenceSpec {
+    #[serde(rename = "match")]
+    pub matcher: Spanned<Condition>,
+    pub per: Per,
+    #[serde(default)]
+    pub max: Option<u32>,
+    #[serde(default)]
+    pub min: Option<u32>,
+}
+
+/// Only the keys needed to tell a list file from a rule file.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Probe {
+    #[serde(default)]
+    pub list: Option<de::IgnoredAny>,
+}

@@ -1,0 +1,304 @@
+//! Suppression comments.
+//!
+//! ```text
+//! <!-- copylint-disable [RULE-OR-CATEGORY, …] -->   … until copylint-enable (or the end)
+//! <!-- copylint-enable [RULE-OR-CATEGORY, …] -->
+//! <!-- copylint-disable-next-line [RULE-OR-CATEGORY, …] -->
+//! <!-- copylint-disable-file [RULE-OR-CATEGORY, …] -->
+//! ```
+//!
+//! With no names a directive covers every rule. Unknown names and unknown
+//! directives are reported (`invalid-suppression`); with
+//! `--report-unused-disables`, a name that suppressed nothing is reported
+//! (`unused-suppression`).
+
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::rules::{RuleInfo, RuleSet, SUPPRESSION_CATEGORY};
+
+/// The rule reported for malformed suppression comments.
+pub static INVALID_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    Arc::new(RuleInfo {
+        id: "invalid-suppression".into(),
+        category: SUPPRESSION_CATEGORY.into(),
+        severity: Severity::Warning,
+        kind: "built-in",
+        message: "{match}".into(),
+        why: "A suppression comment that names no known rule or category silences nothing; fix the name or remove the comment.".into(),
+        source: "copylint".into(),
+        builtin: true,
+        extends: None,
+    })
+});
+
+/// The rule reported for suppressions that suppressed nothing.
+pub static UNUSED_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
+    Arc::new(RuleInfo {
+        id: "unused-suppression".into(),
+        category: SUPPRESSION_CATEGORY.into(),
+        severity: Severity::Warning,
+        kind: "built-in",
+        message: "{match}".into(),
+        why: "Suppressions outlive the text they were written for; remove the ones that no longer silence anything.".into(),
+        source: "copylint".into(),
+        builtin: true,
+        extends: None,
+    })
+});
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Disable,
+    Enable,
+    NextLine,
+    File,
+}
+
+#[derive(Debug)]
+struct Directive {
+    kind: Kind,
+    /// Rule ids or categories; empty means every rule.
+    names: Vec<String>,
+    /// Source range of the comment.
+    comment: Range<usize>,
+}
+
+/// A stretch of source where one name (or every rule: `None`) is silenced.
+#[derive(Debug)]
+struct Region {
+    range: Range<usize>,
+    name: Option<String>,
+    directive: usize,
+    used: bool,
+}
+
+fn problem(rule: &Arc<RuleInfo>, range: Range<usize>, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: rule.clone(),
+        severity: rule.severity,
+        range,
+        message,
+        related: Vec::new(),
+        suggestions: Vec::new(),
+    }
+}
+
+fn parse(doc: &Document<'_>, set: &RuleSet, problems: &mut Vec<Diagnostic>) -> Vec<Directive> {
+    let src = doc.source();
+    let mut out = Vec::new();
+    for comment in doc.comments() {
+        let body = src[comment.clone()]
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim();
+        let Some(rest) = body.strip_prefix("copylint-") else {
+            continue;
+        };
+        let (word, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let kind = match word {
+            "disable" => Kind::Disable,
+            "enable" => Kind::Enable,
+            "disable-next-line" => Kind::NextLine,
+            "disable-file" => Kind::File,
+            other => {
+                problems.push(problem(
+                    &INVALID_SUPPRESSION,
+                    comment.clone(),
+                    format!("unknown directive `copylint-{other}` (expected copylint-disable, copylint-enable, copylint-disable-next-line or copylint-disable-file)"),
+                ));
+                continue;
+            }
+        };
+        let mut names = Vec::new();
+        for name in args
+            .split([',', ' ', '\t', '\n', '\r'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if set.knows(name) {
+                names.push(name.to_string());
+            } else {
+                problems.push(problem(
+                    &INVALID_SUPPRESSION,
+                    comment.clone(),
+                    format!("unknown rule or category `{name}` in suppression comment"),
+                ));
+            }
+        }
+        // A directive whose names were all unknown silences nothing.
+        if names.is_empty() && !args.trim().is_empty() {
+            continue;
+        }
+        out.push(Directive {
+            kind,
+            names,
+            comment: comment.clone(),
+        });
+    }
+    out
+}
+
+/// The byte range of the next non-blank line after `pos`.
+fn next_line(src: &str, pos: usize) -> Range<usize> {
+    let mut at = match src[pos..].find(['\n', '\r']) {
+        Some(i) => pos + i,
+        None => return src.len()..src.len(),
+    };
+    loop {
+        // Skip the line terminator.
+        if src[at..].starts_with("\r\n") {
+            at += 2;
+        } else if at < src.len() {
+            at += 1;
+        }
+        let end = src[at..].find(['\n', '\r']).map_or(src.len(), |i| at + i);
+        if !src[at..end].trim().is_empty() || end >= src.len() {
+            return at..end;
+        }
+        at = end;
+    }
+}
+
+fn regions(doc: &Document<'_>, directives: &[Directive]) -> Vec<Region> {
+    let len = doc.source().len();
+    let mut out = Vec::new();
+    // Open `disable` regions: (name, start, directive).
+    let mut open: Vec<(Option<String>, usize, usize)> = Vec::new();
+    let names_of = |d: &Directive| -> Vec<Option<String>> {
+        if d.names.is_empty() {
+            vec![None]
+        } else {
+            d.names.iter().cloned().map(Some).collect()
+        }
+    };
+    for (i, d) in directives.iter().enumerate() {
+        match d.kind {
+            Kind::Disable => {
+                for name in names_of(d) {
+                    open.push((name, d.comment.end, i));
+                }
+            }
+            Kind::Enable => {
+                open.retain(|(name, start, directive)| {
+                    let closes =
+                        d.names.is_empty() || name.as_ref().is_some_and(|n| d.names.contains(n));
+                    if closes {
+                        out.push(Region {
+                            range: *start..d.comment.start,
+                            name: name.clone(),
+                            directive: *directive,
+                            used: false,
+                        });
+                    }
+                    !closes
+                });
+            }
+            Kind::NextLine => {
+                let line = next_line(doc.source(), d.comment.end);
+                for name in names_of(d) {
+                    out.push(Region {
+                        range: line.clone(),
+                        name,
+                        directive: i,
+                        used: false,
+                    });
+                }
+            }
+            Kind::File => {
+                for name in names_of(d) {
+                    out.push(Region {
+                        range: 0..len,
+                        name,
+                        directive: i,
+                        used: false,
+                    });
+                }
+            }
+        }
+    }
+    for (name, start, directive) in open {
+        out.push(Region {
+            range: start..len,
+            name,
+            directive,
+            used: false,
+        });
+    }
+    out
+}
+
+/// Drops findings inside suppressed regions and adds findings about the
+/// suppression comments themselves.
+pub(crate) fn apply(
+    doc: &Document<'_>,
+    set: &RuleSet,
+    findings: Vec<Diagnostic>,
+    report_unused: bool,
+) -> Vec<Diagnostic> {
+    if doc.comments().is_empty() {
+        return findings;
+    }
+    let mut problems = Vec::new();
+    let directives = parse(doc, set, &mut problems);
+    let mut regions = regions(doc, &directives);
+    let mut kept = Vec::with_capacity(findings.len());
+    for f in findings {
+        let mut suppressed = false;
+        for r in regions.iter_mut() {
+            let covers = r.range.start <= f.range.start
+                && f.range.start < r.range.end.max(r.range.start + 1);
+            let names = r
+                .name
+                .as_ref()
+                .is_none_or(|n| *n == f.rule.id || *n == f.rule.category);
+            if covers && names {
+                r.used = true;
+                suppressed = true;
+            }
+        }
+        if !suppressed {
+            kept.push(f);
+        }
+    }
+    if report_unused {
+        for r in &regions {
+            if r.used
+                || regions
+                    .iter()
+                    .any(|o| o.directive == r.directive && o.name == r.name && o.used)
+            {
+                continue;
+            }
+            let d = &directives[r.directive];
+            let what = r
+                .name
+                .as_ref()
+                .map_or_else(|| "every rule".to_string(), |n| format!("`{n}`"));
+            problems.push(problem(
+                &UNUSED_SUPPRESSION,
+                d.comment.clone(),
+                format!("suppression of {what} suppressed nothing"),
+            ));
+        }
+    }
+    kept.extend(problems);
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_line_skips_blank_lines() {
+        let src = "<!-- x -->\n\n  \nBook a demo.\nMore";
+        let r = next_line(src, 10);
+        assert_eq!(&src[r], "Book a demo.");
+        let src = "a <!-- x -->\r\nnext\r\n";
+        assert_eq!(&src[next_line(src, 12)], "next");
+        assert_eq!(next_line("end", 3), 3..3);
+    }
+}
