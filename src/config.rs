@@ -167,7 +167,13 @@ impl Config {
         self.file
             .rule_dirs
             .iter()
-            .map(|d| self.base.join(&d.value))
+            .map(|d| {
+                if self.base == Path::new(".") {
+                    PathBuf::from(&d.value)
+                } else {
+                    self.base.join(&d.value)
+                }
+            })
             .collect()
     }
 

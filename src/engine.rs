@@ -475,6 +475,7 @@ impl<'a, 's> Ctx<'a, 's> {
                 && !s.person.iter().any(|p| match p {
                     Person::You => first_starting_in(self.class(Class::You), r).is_some(),
                     Person::We => first_starting_in(self.class(Class::We), r).is_some(),
+                    Person::I => first_starting_in(self.class(Class::I), r).is_some(),
                     Person::Imperative => self.is_imperative(&starts),
                 })
             {
@@ -503,23 +504,19 @@ impl<'a, 's> Ctx<'a, 's> {
                     }
                     let m = anchor.unwrap_or_else(|| r.clone());
                     let matched = self.text()[m].to_string();
-                    self.emit(
-                        rule,
-                        r.clone(),
-                        &[("match", &matched)],
-                        &[],
-                        Vec::new(),
-                        out,
-                    );
+                    let sentence = abbreviate(&self.text()[r.clone()], 60);
+                    let vars = [("match", matched.as_str()), ("sentence", sentence.as_str())];
+                    self.emit(rule, r.clone(), &vars, &[], Vec::new(), out);
                 }
                 Report::Match => {
                     let mut hits = Vec::new();
                     for c in anchors {
                         hits.extend(self.all_in(c, r));
                     }
+                    let sentence = abbreviate(&self.text()[r.clone()], 60);
                     for h in non_overlapping(hits) {
                         if !(excused(&h) || s.skip_quoted && self.in_quotes(h.start)) {
-                            self.emit(rule, h, &[], &[], Vec::new(), out);
+                            self.emit(rule, h, &[("sentence", &sentence)], &[], Vec::new(), out);
                         }
                     }
                 }
@@ -549,7 +546,15 @@ impl<'a, 's> Ctx<'a, 's> {
                 continue;
             }
             last_sentence = Some(idx);
-            self.emit(rule, h, &[("missing", &u.missing)], &[], Vec::new(), out);
+            let sentence = abbreviate(&self.text()[sentences[idx].text.clone()], 60);
+            self.emit(
+                rule,
+                h,
+                &[("missing", &u.missing), ("sentence", &sentence)],
+                &[],
+                Vec::new(),
+                out,
+            );
         }
     }
 
@@ -674,6 +679,16 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 }
 
+/// `text` cut to about `max` characters at a word boundary, with an ellipsis.
+fn abbreviate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 /// Fills `{match}` and the other placeholders of a message template.
 fn render_message(template: &str, matched: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + matched.len());
@@ -730,10 +745,321 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_cut_at_words() {
+        assert_eq!(abbreviate("short", 60), "short");
+        assert_eq!(abbreviate("one two three four", 10), "one two…");
+    }
+
+    #[test]
     fn overlapping_hits_keep_the_longest() {
         assert_eq!(
             non_overlapping(vec![3..5, 0..4, 0..2, 6..8]),
             vec![0..4, 6..8]
         );
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use crate::document::Format;
+    use crate::rules::test_set;
+    use crate::{LintOptions, lint_str};
+
+    /// `(rule id, source text of the finding)` for every finding.
+    fn run(rules: &[&str], text: &str) -> Vec<(String, String)> {
+        run_with(rules, text, LintOptions::default())
+    }
+
+    fn run_with(rules: &[&str], text: &str, options: LintOptions) -> Vec<(String, String)> {
+        let set = test_set(rules);
+        lint_str(text, Format::Markdown, &set, options)
+            .into_iter()
+            .map(|d| (d.rule.id.clone(), text[d.range.clone()].to_string()))
+            .collect()
+    }
+
+    fn texts(found: &[(String, String)]) -> Vec<&str> {
+        found.iter().map(|(_, t)| t.as_str()).collect()
+    }
+
+    const HEAD: &str = "category: cta\nmessage: '{match}'\nwhy: w\n";
+
+    fn rule(id: &str, body: &str) -> String {
+        format!("id: {id}\n{HEAD}{body}")
+    }
+
+    #[test]
+    fn phrases_are_case_insensitive_whole_word_and_cross_markup_and_lines() {
+        let r = rule("demo", "phrases: [book a demo]\n");
+        let text = "BOOK A\n**demo** now. Rebook a demos. `book a demo`\n\n```\nbook a demo\n```\n";
+        assert_eq!(texts(&run(&[&r], text)), vec!["BOOK A\n**demo"]);
+    }
+
+    #[test]
+    fn exceptions_and_scope_filter_findings() {
+        let r = rule(
+            "seamless",
+            "phrases: [seamless]\nexceptions: [seamless gutters]\nscope: [heading]\n",
+        );
+        let found = run(
+            &[&r],
+            "# Seamless sync\n\nSeamless sync, seamless gutters.\n\n## Seamless gutters\n",
+        );
+        assert_eq!(texts(&found), vec!["Seamless"]);
+    }
+
+    #[test]
+    fn substitution_offers_the_preferred_wording() {
+        let r = "id: plain\ncategory: unspecific\nmessage: \"use {suggestion}\"\nwhy: w\nsubstitution:\n  utilize: use\n  leverage: [use, apply]\n";
+        let set = test_set(&[r]);
+        let found = lint_str(
+            "We leverage and utilize it.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].message, "use 'use' or 'apply'");
+        assert_eq!(found[0].suggestions, vec!["use", "apply"]);
+        assert_eq!(found[1].suggestions, vec!["use"]);
+    }
+
+    #[test]
+    fn sentence_rules_combine_all_any_none() {
+        let r = rule(
+            "offer",
+            "sentence:\n  all: [{phrases: [our team]}]\n  any: [{phrases: [demo, trial]}]\n  none: [{phrases: [last year]}]\n",
+        );
+        let found = run(
+            &[&r],
+            "Our team offers a demo. Our team met last year for a demo. Our team is great. A trial exists.",
+        );
+        assert_eq!(texts(&found), vec!["Our team offers a demo."]);
+    }
+
+    #[test]
+    fn imperative_is_found_after_openers_and_leading_clauses() {
+        let r = rule(
+            "imp",
+            "sentence:\n  any: [{phrases: [newsletter]}]\n  person: [imperative]\n",
+        );
+        let text = "Please just subscribe to the newsletter. If you liked it, join the newsletter. \
+                    The newsletter grew. Readers join the newsletter.";
+        let found = run(&[&r], text);
+        assert_eq!(
+            texts(&found),
+            vec![
+                "Please just subscribe to the newsletter.",
+                "If you liked it, join the newsletter."
+            ]
+        );
+    }
+
+    #[test]
+    fn person_you_and_questions() {
+        let r = rule(
+            "q",
+            "sentence:\n  any: [{phrases: [ready]}]\n  person: [you]\n  question: true\n",
+        );
+        let found = run(&[&r], "Are you ready? You are ready. Is the team ready?");
+        assert_eq!(texts(&found), vec!["Are you ready?"]);
+    }
+
+    #[test]
+    fn starts_with_and_not_starts_with_look_at_clause_starts() {
+        let r = rule(
+            "sw",
+            "sentence:\n  starts_with: {phrases: [click]}\n  not_starts_with: {phrases: [to]}\n  any: [{phrases: [here]}]\n",
+        );
+        let found = run(
+            &[&r],
+            "Click here. To see it, click here. They click here. Now click here.",
+        );
+        assert_eq!(texts(&found), vec!["Click here.", "Now click here."]);
+    }
+
+    #[test]
+    fn quoted_sentences_and_hits_can_be_skipped() {
+        let r = rule(
+            "q",
+            "sentence:\n  any: [{phrases: [contact us]}]\n  skip_quoted: true\n",
+        );
+        let text = "The sample says: \"We fixed it. Contact us for help.\" Contact us today.";
+        assert_eq!(texts(&run(&[&r], text)), vec!["Contact us today."]);
+        let m = rule(
+            "m",
+            "sentence:\n  any: [{phrases: [click here]}]\n  skip_quoted: true\n  report: match\n",
+        );
+        assert_eq!(
+            texts(&run(
+                &[&m],
+                "Avoid \"click here\" links; click here instead."
+            )),
+            vec!["click here"]
+        );
+    }
+
+    #[test]
+    fn none_in_clause_only_excuses_evidence_in_the_same_clause() {
+        let s = rule(
+            "s",
+            "sentence:\n  any: [{phrases: [world-class]}]\n  none: [number]\n  report: match\n",
+        );
+        let c = rule(
+            "c",
+            "sentence:\n  any: [{phrases: [world-class]}]\n  none: [number]\n  none_in: clause\n  report: match\n",
+        );
+        let text = "In 12 months, we built a world-class team. Our world-class team of 40 engineers ships.";
+        assert!(run(&[&s], text).is_empty());
+        assert_eq!(texts(&run(&[&c], text)), vec!["world-class"]);
+    }
+
+    #[test]
+    fn unbacked_looks_for_evidence_in_the_window() {
+        let one = "id: one\ncategory: value-not-plan\nmessage: 'no {missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we are committed to]}\n";
+        let two = "id: two\ncategory: value-not-plan\nmessage: 'no {missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we are committed to]}\n  window: 2\n";
+        let text = "We are committed to openness. It matters. We will publish the code on 3 May.\n\n\
+                    We are committed to openness.\n\nWe will publish the code on 3 May.\n";
+        let found = run(&[one, two], text);
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        // `one` misses the plan two sentences later; neither sees across paragraphs.
+        assert_eq!(ids, vec!["one", "one", "two"]);
+        let set = test_set(&[one]);
+        let d = &lint_str(
+            "We are committed to openness.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        )[0];
+        assert_eq!(d.message, "no date, figure, owner or mechanism");
+    }
+
+    #[test]
+    fn unbacked_custom_evidence_and_before() {
+        let r = "id: u\ncategory: value-not-plan\nmessage: 'no {missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we aim to]}\n  evidence: [date, {phrases: [roadmap]}]\n  window: 0\n  before: 1\n";
+        let found = run(
+            &[r],
+            "See the roadmap. We aim to improve. We aim to grow. We aim to ship by May.",
+        );
+        let set = test_set(&[r]);
+        let msg = &lint_str(
+            "We aim to grow.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        )[0]
+        .message;
+        assert_eq!(msg, "no date or other evidence");
+        assert_eq!(texts(&found), vec!["We aim to"]);
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn specificity_counts_claims_against_specifics() {
+        let r = "id: spec\ncategory: unspecific\nmessage: '{claims} claims, {specifics} specifics: {claim_list} in a {block}'\nwhy: w\nspecificity:\n  claims: [puffery-hype, puffery-innovation]\n  min_claims: 2\n  max_specifics: 0\n";
+        let set = test_set(&[r]);
+        let text = "An amazing, innovative, stunning tool.\n\nAn amazing, innovative tool used by 40 teams.\n\n- Amazing.\n";
+        let found = lint_str(text, Format::Markdown, &set, LintOptions::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "3 claims, 0 specifics: 'amazing', 'innovative', 'stunning' in a paragraph"
+        );
+        assert_eq!(&text[found[0].range.clone()], "amazing");
+        assert_eq!(found[0].related.len(), 2);
+
+        let ratio = "id: ratio\ncategory: unspecific\nmessage: m\nwhy: w\nspecificity:\n  claims: [puffery-hype]\n  min_claims: 2\n  min_ratio: 2\n";
+        let found = run(
+            &[ratio],
+            "Amazing, stunning and incredible work by 40 people.\n\nAmazing, stunning work by 40 people in 2024.\n",
+        );
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn occurrence_counts_per_unit() {
+        let max = "id: bang\ncategory: unspecific\nmessage: '{count} in {unit}, max {max}'\nwhy: w\noccurrence:\n  match: {patterns: ['!']}\n  per: block\n  max: 1\n";
+        let set = test_set(&[max]);
+        let found = lint_str(
+            "Wow! Yes!\n\nFine!\n",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "2 in paragraph, max 1");
+        let min = "id: cite\ncategory: unspecific\nmessage: '{count} < {min}'\nwhy: w\noccurrence:\n  match: citation\n  per: document\n  min: 1\n";
+        assert_eq!(run(&[min], "No sources here.").len(), 1);
+        assert!(run(&[min], "One source [1].").is_empty());
+    }
+
+    #[test]
+    fn suppression_comments() {
+        let r = rule("demo", "phrases: [book a demo]\n");
+        let u = "id: hype\ncategory: unspecific\nmessage: m\nwhy: w\nphrases: [amazing]\n";
+        let text = "Book a demo.\n\n<!-- copylint-disable cta -->\nBook a demo. Amazing.\n<!-- copylint-enable -->\n\n\
+                    <!-- copylint-disable-next-line demo -->\n\nBook a demo.\n\nBook a demo, amazing.\n";
+        let found = run(&[&r, u], text);
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, vec!["demo", "hype", "demo", "hype"]);
+
+        let file = format!("<!-- copylint-disable-file -->\n{text}");
+        assert!(run(&[&r, u], &file).is_empty());
+
+        let bad = "<!-- copylint-disable nope -->\n<!-- copylint-frobnicate -->\n<!-- copylint-disable-next-line hype -->\nNothing.\n";
+        let found = run_with(
+            &[&r, u],
+            bad,
+            LintOptions {
+                report_unused_disables: true,
+            },
+        );
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "invalid-suppression",
+                "invalid-suppression",
+                "unused-suppression"
+            ]
+        );
+        let without = run(&[&r, u], bad);
+        assert_eq!(
+            without.len(),
+            2,
+            "unused suppressions are only reported on request"
+        );
+    }
+
+    #[test]
+    fn vocabulary_accept_cancels_hits_inside_accepted_terms() {
+        let lib_rule = rule("seamless", "phrases: [seamless]\n");
+        let builtin = crate::rules::load::builtin_files()
+            .into_iter()
+            .map(|(o, t)| (o, std::sync::Arc::<str>::from(t)))
+            .collect();
+        let mut errors = Vec::new();
+        let lib = crate::rules::RuleLibrary::from_files(
+            builtin,
+            vec![(
+                crate::rules::Origin::Inline("r.yaml".into()),
+                std::sync::Arc::from(lib_rule.as_str()),
+            )],
+            false,
+            &mut errors,
+        );
+        let sel = crate::rules::Selection {
+            accept: vec!["Seamless Labs".into()],
+            ..Default::default()
+        };
+        let set = crate::rules::RuleSet::compile(&lib, &sel).unwrap();
+        let found = lint_str(
+            "Seamless Labs makes seamless tools.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].range, 20..28);
     }
 }

@@ -2,6 +2,8 @@
 //! flagged by the rule and each `good` example must not. This calls the same
 //! code as `copylint test-rules`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use copylint::rules::examples::check_examples;
 use copylint::rules::{LoadOptions, RuleLibrary, RuleSet, Selection};
 

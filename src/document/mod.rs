@@ -288,7 +288,7 @@ fn url_regex() -> &'static Regex {
     RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // a constant pattern, covered by tests
         Regex::new(
-            r#"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>"'\[\]{}]*[^\s<>"'\[\]{}.,;:!?)]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#,
+            r#"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>"'\[\]{}]*[^\s<>"'\[\]{}.,;:!?)]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co|ai|app|dev|uk|de|fr|eu|us|ca|au|nl|se|no|dk|fi|es|it|ch|at|be|ie|nz|in|info|biz|me|tv|studio|agency|shop|store|blog|site|online|tech|cloud|news|xyz)(?:/[^\s<>"'\[\]{}]*[^\s<>"'\[\]{}.,;:!?)])?\b"#,
         )
         .unwrap()
     })
@@ -337,7 +337,13 @@ impl<'s> DocBuilder<'s> {
     fn prose(&mut self, src: Range<usize>) {
         self.touch(&src);
         let s = &self.source[src.clone()];
-        let may_have_url = s.contains("://") || s.contains("www.") || s.contains('@');
+        // Cheap pre-check: a scheme, an address, or a dot glued to a letter
+        // ("example.com"); most prose has none and skips the regex.
+        let may_have_url = s.contains("://")
+            || s.contains('@')
+            || s.as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric());
         if !may_have_url {
             self.tb.source_text(src);
             return;
@@ -461,5 +467,13 @@ mod tests {
         assert_eq!(doc.text(), "Visit \u{FFFC}, or mail \u{FFFC} today.\n");
         assert_eq!(doc.inlines().len(), 2);
         assert!(doc.inlines().iter().all(|i| i.kind == InlineKind::Url));
+        let bare = Document::parse(
+            "Go to shop.example.co.uk/spring or ledger.io now; see Node.js and e.g. U.S. docs.",
+            Format::Plain,
+        );
+        assert_eq!(
+            bare.text(),
+            "Go to \u{FFFC} or \u{FFFC} now; see Node.js and e.g. U.S. docs.\n"
+        );
     }
 }

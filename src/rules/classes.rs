@@ -29,10 +29,11 @@ pub enum Class {
     Citation,
     You,
     We,
+    I,
 }
 
 impl Class {
-    pub const ALL: [Class; 12] = [
+    pub const ALL: [Class; 13] = [
         Class::Date,
         Class::Number,
         Class::Owner,
@@ -45,6 +46,7 @@ impl Class {
         Class::Citation,
         Class::You,
         Class::We,
+        Class::I,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Class {
             Class::Citation => "citation",
             Class::You => "you",
             Class::We => "we",
+            Class::I => "i",
         }
     }
 
@@ -76,7 +79,7 @@ impl Class {
             Class::Name => "name",
             Class::Quote => "quote",
             Class::You => "address to the reader",
-            Class::We => "first-person speaker",
+            Class::We | Class::I => "first-person speaker",
             other => other.name(),
         }
     }
@@ -111,6 +114,7 @@ impl Class {
             }
             Class::You => "you, your, yours, yourself",
             Class::We => "we, our, ours, us",
+            Class::I => "I, me, my, mine (the author speaking for themselves)",
         }
     }
 }
@@ -130,6 +134,40 @@ fn number_re() -> &'static Regex {
         &RE,
         &format!(r"(?i)[$€£¥]\s?\d|\d+(?:[.,:]\d+)*(?:\s?%)?|\b(?:{SPELLED_NUMBERS})\b"),
     )
+}
+
+/// Figures, minus numbers that are part of a name or version ("Windows 11",
+/// "Flowdesk 2.0", "version 3"): a number right after a capitalised word
+/// that does not start its sentence, or after "version"/"v".
+fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
+    number_re()
+        .find_iter(text)
+        .filter(|m| {
+            let before = &text[..m.start()];
+            if before.ends_with(['v', 'V']) && !before.ends_with(char::is_whitespace) {
+                let b = before.trim_end_matches(['v', 'V']);
+                if b.is_empty() || b.ends_with(|c: char| !c.is_alphanumeric()) {
+                    return false;
+                }
+            }
+            let Some(prev) = before.strip_suffix(' ') else {
+                return true;
+            };
+            let word_start = prev
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+                .map_or(0, |i| {
+                    i + prev[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            let word = &prev[word_start..];
+            if word.eq_ignore_ascii_case("version") || word.eq_ignore_ascii_case("release") {
+                return false;
+            }
+            let named = word.starts_with(char::is_uppercase)
+                && sentence_starts.binary_search(&word_start).is_err();
+            !named || m.as_str().contains('%')
+        })
+        .map(|m| m.range())
+        .collect()
 }
 
 fn date_re() -> &'static Regex {
@@ -230,32 +268,150 @@ const MECHANISM_VERBS: &[&str] = &[
     "reschedule reschedules rescheduled rescheduling",
 ];
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// Base or third-person form: doubles as a noun ("issues", "reports").
+    Finite,
+    Past,
+    Gerund,
+}
+
+/// Every inflected form of the mechanism verbs, and which form it is.
+fn mechanism_forms() -> &'static std::collections::HashMap<String, Form> {
+    static FORMS: OnceLock<std::collections::HashMap<String, Form>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for entry in MECHANISM_VERBS {
+            for (i, form) in entry.split(' ').enumerate() {
+                let kind = match i {
+                    0 | 1 => Form::Finite,
+                    2 => Form::Past,
+                    _ => Form::Gerund,
+                };
+                map.entry(form.replace('_', " ")).or_insert(kind);
+            }
+        }
+        map
+    })
+}
+
 fn mechanism_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        // Base and third-person forms double as nouns ("issues", "reports"), so
-        // they count only after a subject or auxiliary; past and -ing forms
-        // count anywhere.
-        let (mut finite, mut other) = (Vec::new(), Vec::new());
-        for entry in MECHANISM_VERBS {
-            for (i, form) in entry.split(' ').enumerate() {
-                let form = regex::escape(form).replace('_', r"\s");
-                if i < 2 { finite.push(form) } else { other.push(form) }
-            }
-        }
-        for v in [&mut finite, &mut other] {
-            v.sort_by_key(|f| std::cmp::Reverse(f.len()));
-            v.dedup();
-        }
-        let object = r"\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]";
+        let mut forms: Vec<String> = mechanism_forms()
+            .keys()
+            .map(|f| regex::escape(f).replace(' ', r"\s"))
+            .collect();
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         let pattern = format!(
-            r"(?i)\b(?:we|i|they|it|he|she|who|will|\w+'ll|shall|must|to|then|also|already|now|currently|regularly|publicly|each|annually|quarterly)\s(?:\w+ly\s)?(?:{}){object}|\b(?:{}){object}",
-            finite.join("|"),
-            other.join("|"),
+            r"(?i)\b({})\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{{FFFC}}]",
+            forms.join("|")
         );
         #[allow(clippy::unwrap_used)] // built from constants; exercised by tests
         Regex::new(&pattern).unwrap()
     })
+}
+
+/// Words after which a base form is a verb ("we publish", "will publish").
+const SUBJECTS_AND_AUXILIARIES: &[&str] = &[
+    "we",
+    "i",
+    "they",
+    "it",
+    "he",
+    "she",
+    "who",
+    "which",
+    "that",
+    "will",
+    "shall",
+    "must",
+    "to",
+    "then",
+    "also",
+    "already",
+    "now",
+    "currently",
+    "regularly",
+    "publicly",
+    "each",
+    "annually",
+    "quarterly",
+    "monthly",
+    "weekly",
+    "can",
+    "should",
+    "would",
+    "could",
+    "may",
+    "ll",
+    "d",
+];
+
+/// Words after which an -ing form is a verb ("by publishing", "are publishing").
+const GERUND_CONTEXT: &[&str] = &[
+    "by",
+    "through",
+    "via",
+    "are",
+    "is",
+    "am",
+    "was",
+    "were",
+    "be",
+    "been",
+    "re",
+    "m",
+    "start",
+    "started",
+    "begin",
+    "began",
+    "keep",
+    "continue",
+    "continues",
+    "include",
+    "includes",
+    "currently",
+    "now",
+    "already",
+];
+
+fn previous_word(text: &str, at: usize) -> Option<String> {
+    let before = text[..at].trim_end();
+    let word = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .next()?;
+    (!word.is_empty()).then(|| word.to_lowercase())
+}
+
+/// Concrete actions: a mechanism verb, used as a verb (judged by the word
+/// before it), followed by an object.
+fn mechanisms(text: &str) -> Vec<Range<usize>> {
+    let forms = mechanism_forms();
+    mechanism_re()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let verb = c.get(1)?;
+            let normalised: String = verb
+                .as_str()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            let form = *forms.get(&normalised)?;
+            let prev = previous_word(text, verb.start());
+            let ok = match form {
+                Form::Finite => prev
+                    .as_deref()
+                    .is_some_and(|w| SUBJECTS_AND_AUXILIARIES.contains(&w)),
+                Form::Past => prev.as_deref().is_none_or(|w| !DETERMINERS.contains(&w)),
+                Form::Gerund => prev.as_deref().is_some_and(|w| {
+                    GERUND_CONTEXT.contains(&w) || SUBJECTS_AND_AUXILIARIES.contains(&w)
+                }),
+            };
+            ok.then(|| verb.range())
+        })
+        .collect()
 }
 
 fn proper_noun_re() -> &'static Regex {
@@ -284,6 +440,11 @@ fn you_re() -> &'static Regex {
     compiled(&RE, r"(?i)\b(?:you|your|yours|yourself|yourselves)\b")
 }
 
+fn i_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(&RE, r"\bI\b|(?i:\b(?:me|my|mine|myself)\b)")
+}
+
 fn we_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     compiled(&RE, r"(?i)\b(?:we|our|ours|ourselves|us)\b")
@@ -296,6 +457,15 @@ fn regex_hits(re: &Regex, text: &str) -> Vec<Range<usize>> {
 /// Words before a capitalised run that make it a title, not a name.
 const DETERMINERS: &[&str] = &[
     "our", "the", "a", "an", "this", "that", "its", "their", "your", "my", "his", "her",
+];
+
+/// Capitalised function words that start sentences but never start a name
+/// ("At Corbel, we …" names the speaker, not an owner).
+const NOT_NAME_STARTS: &[&str] = &[
+    "at", "in", "on", "for", "with", "by", "as", "since", "when", "if", "after", "before",
+    "during", "from", "here", "there", "today", "these", "those", "we", "it", "they", "he", "she",
+    "you", "and", "but", "so", "or", "yet", "despite", "although", "while", "once", "every",
+    "each", "all", "some", "many", "most", "no", "not", "to", "of",
 ];
 
 /// Words a sentence may start with that are not names.
@@ -318,11 +488,12 @@ pub(crate) fn find(
     };
     let mut hits = match class {
         Class::Date => regex_hits(date_re(), text),
-        Class::Number => regex_hits(number_re(), text),
-        Class::Mechanism => regex_hits(mechanism_re(), text),
+        Class::Number => numbers(text, sentence_starts),
+        Class::Mechanism => mechanisms(text),
         Class::Quote => regex_hits(quote_re(), text),
         Class::You => regex_hits(you_re(), text),
         Class::We => regex_hits(we_re(), text),
+        Class::I => regex_hits(i_re(), text),
         Class::Link => inline(&[InlineKind::LinkText, InlineKind::Url]),
         Class::Code => inline(&[InlineKind::Code]),
         Class::Citation => {
@@ -385,8 +556,17 @@ fn names(text: &str) -> Vec<Range<usize>> {
         }
         flush(run.take(), &mut out);
         let lower = word.to_ascii_lowercase();
-        if DETERMINERS.contains(&lower.as_str()) {
-            run = Some(Run { range: m.range(), words: 0, is_name: false });
+        // "At Corbel, we …" and "our Sustainability Commitment": the run
+        // names the speaker or a thing, not an owner.
+        if DETERMINERS.contains(&lower.as_str()) || lower == "at" {
+            run = Some(Run {
+                range: m.range(),
+                words: 0,
+                is_name: false,
+            });
+            continue;
+        }
+        if NOT_NAME_STARTS.contains(&lower.as_str()) {
             continue;
         }
         if all_caps || NOT_NAMES.contains(&word) {
@@ -396,8 +576,15 @@ fn names(text: &str) -> Vec<Range<usize>> {
             .trim_end()
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
-            .is_some_and(|w| DETERMINERS.contains(&w.to_ascii_lowercase().as_str()));
-        run = Some(Run { range: m.range(), words: 1, is_name: !after_determiner });
+            .is_some_and(|w| {
+                let w = w.to_ascii_lowercase();
+                DETERMINERS.contains(&w.as_str()) || w == "at"
+            });
+        run = Some(Run {
+            range: m.range(),
+            words: 1,
+            is_name: !after_determiner,
+        });
     }
     flush(run, &mut out);
     out
@@ -440,6 +627,20 @@ mod tests {
             vec!["30%", "$2", "twice"]
         );
         assert!(found(Class::Number, "One thing is clear: many teams agree.").is_empty());
+        assert!(
+            found(
+                Class::Number,
+                "It runs on Windows 11 and Flowdesk 2.0, version 3 or v4."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(
+                Class::Number,
+                "Over 800 teams use Flowdesk, up 12% on Acme 40%."
+            ),
+            vec!["800", "12%", "40%"]
+        );
     }
 
     #[test]
@@ -499,6 +700,21 @@ mod tests {
             1
         );
         assert!(found(Class::Mechanism, "Known issues and reports exist.").is_empty());
+        assert!(
+            found(
+                Class::Mechanism,
+                "We are committed to making scheduling fair."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(
+                Class::Mechanism,
+                "We are publishing it by reporting to the board."
+            )
+            .len(),
+            2
+        );
         assert_eq!(
             found(
                 Class::Mechanism,

@@ -4,7 +4,7 @@
 //! Aho-Corasick automaton (ASCII case-insensitive; shared phrases are stored
 //! once with several owners); every regex is compiled once and all of them go
 //! into one `RegexSet`, so a document is scanned once per matcher type. Rules
-//! keep only matcher ids ([`Cond`]) into the per-document hit table.
+//! keep only matcher ids (`Cond`) into the per-document hit table.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -408,7 +408,8 @@ pub(crate) fn kind_of(spec: &RuleSpec) -> Result<&'static str, String> {
 fn placeholders_for(kind: &str) -> &'static [&'static str] {
     match kind {
         "substitution" => &["match", "suggestion"],
-        "unbacked" => &["match", "missing"],
+        "unbacked" => &["match", "missing", "sentence"],
+        "sentence" => &["match", "sentence"],
         "specificity" => &["match", "claims", "specifics", "claim_list", "block"],
         "occurrence" => &["match", "count", "max", "min", "unit"],
         _ => &["match"],

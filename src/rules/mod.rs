@@ -223,6 +223,29 @@ impl RuleLibrary {
     }
 }
 
+/// A rule set of the shipped word lists plus `rules` (YAML texts), for tests.
+#[cfg(test)]
+pub(crate) fn test_set(rules: &[&str]) -> RuleSet {
+    let builtin = load::builtin_files()
+        .into_iter()
+        .map(|(o, t)| (o, Arc::<str>::from(t)))
+        .collect();
+    let user = rules
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (
+                Origin::Inline(format!("test{i}.yaml")),
+                Arc::<str>::from(*t),
+            )
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let lib = RuleLibrary::from_files(builtin, user, false, &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    RuleSet::compile(&lib, &Selection::default()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 const MAX_EXTENDS_DEPTH: usize = 16;
 
 fn resolve(

@@ -213,6 +213,8 @@ pub enum Person {
     You,
     /// The sentence speaks as "we", "our", "us".
     We,
+    /// The sentence speaks as "I", "me", "my".
+    I,
     /// A clause of the sentence starts with a verb from the `imperative-verbs` list.
     Imperative,
 }
