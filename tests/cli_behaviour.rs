@@ -1,0 +1,148 @@
+//! CLI behaviour that snapshots cannot express: a closed output pipe, output
+//! order under different thread counts, colour control.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn copylint() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_copylint"));
+    cmd.arg("--no-config");
+    cmd
+}
+
+/// A directory of drafts with many findings each.
+fn drafts(dir: &Path, files: usize) {
+    let para = "Our world-class, cutting-edge platform is seamless. Book a demo today! \
+                We are committed to excellence. Studies show it works.\n\n";
+    for i in 0..files {
+        std::fs::write(dir.join(format!("draft-{i:03}.md")), para.repeat(20)).unwrap();
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    drafts(dir.path(), 40);
+    let mut child = copylint()
+        .args(["--color", "never", "check"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one chunk, then close the pipe like `| head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "status {:?}", out.status);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    drafts(dir.path(), 120);
+    let run = |threads: &str| {
+        copylint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    let many = run("8");
+    assert_eq!(one.status.code(), Some(1));
+    assert!(!one.stdout.is_empty());
+    assert!(
+        one.stdout == many.stdout,
+        "output differs between 1 and 8 threads"
+    );
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&one.stdout).unwrap();
+    let keys: Vec<(String, u64, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "findings are sorted by path and position");
+}
+
+#[test]
+fn colours_follow_the_color_flag() {
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = copylint();
+        cmd.args(args)
+            .args(["check", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"A world-class team.\n")
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert!(
+        run(&["--color", "always"], false).contains("\x1b["),
+        "--color always colours output"
+    );
+    assert!(
+        !run(&["--color", "never"], false).contains("\x1b["),
+        "--color never does not"
+    );
+    assert!(
+        !run(&[], false).contains("\x1b["),
+        "auto is off when stdout is not a terminal"
+    );
+    assert!(!run(&[], true).contains("\x1b["), "NO_COLOR is honoured");
+}
+
+#[test]
+fn stdin_is_markdown_unless_named_otherwise() {
+    let run = |args: &[&str]| {
+        let mut child = copylint()
+            .args(["check", "--format", "concise"])
+            .args(args)
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"Intro.\n\n    book a demo today\n")
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    // Indented code in Markdown is not prose; in plain text it is.
+    assert_eq!(run(&[]), "");
+    assert!(
+        run(&["--stdin-filename", "notes.txt"])
+            .starts_with("notes.txt:3:5: warning[cta-book-a-meeting]")
+    );
+}
