@@ -84,6 +84,9 @@ pub struct Diagnostic {
     pub message: String,
     /// Other source ranges worth showing (e.g. the other claims of a paragraph).
     pub related: Vec<Range<usize>>,
+    /// Source range of the sentence the finding is in (for fingerprints that
+    /// survive unrelated edits).
+    pub context: Range<usize>,
     /// Preferred wordings offered by `substitution` rules.
     pub suggestions: Vec<String>,
 }

@@ -13,7 +13,7 @@ use crate::document::{BlockKind, Document};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
 use crate::rules::compile::{
-    Body, Cond, MatcherId, OccurrenceRule, Rule, SentenceRule, Source, SpecificityRule,
+    Body, Cond, Counted, MatcherId, OccurrenceRule, Rule, SentenceRule, Source, SpecificityRule,
     UnbackedRule,
 };
 use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
@@ -27,13 +27,26 @@ pub struct LintOptions {
 }
 
 /// Lints `doc` with `set`; findings are sorted by position, then rule id.
+///
+/// Rules that count other rules' findings (`occurrence` with `findings:`)
+/// run second, on the findings that survived suppression comments.
 pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diagnostic> {
     let ctx = Ctx::new(doc, set);
-    let mut out = Vec::new();
-    for rule in &set.rules {
-        ctx.run(rule, &mut out);
+    let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
+    let mut first = Vec::new();
+    for rule in set.rules.iter().filter(|r| !counts_findings(r)) {
+        ctx.run(rule, &mut first);
     }
-    let mut out = suppress::apply(doc, set, out, options.report_unused_disables);
+    let mut suppressor = suppress::Suppressor::new(doc, set);
+    let mut out = suppressor.filter(first);
+    let mut second = Vec::new();
+    for rule in set.rules.iter().filter(|r| counts_findings(r)) {
+        if let Body::Occurrence(o) = &rule.body {
+            ctx.run_finding_count(rule, o, &out, &mut second);
+        }
+    }
+    out.extend(suppressor.filter(second));
+    out.extend(suppressor.finish(options.report_unused_disables));
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule_id()).cmp(&(b.range.start, b.range.end, b.rule_id()))
     });
@@ -263,6 +276,31 @@ impl<'a, 's> Ctx<'a, 's> {
         let r = &self.doc.sentences()[sentence].text;
         let p0 = self.skip_openers(self.sentence_starts[sentence], r.end);
         let mut out = vec![p0];
+        // A semicolon or a dash joins independent clauses ("Applications close
+        // on 1 May; apply today").
+        let head = &self.text()[p0..r.end];
+        for brk in ["; ", " \u{2014} ", " \u{2013} ", " - "] {
+            let mut from = 0;
+            while let Some(i) = head[from..].find(brk) {
+                let p = self.skip_openers(self.first_word(p0 + from + i + brk.len(), r.end), r.end);
+                if p < r.end && !out.contains(&p) {
+                    out.push(p);
+                }
+                from += i + brk.len();
+            }
+        }
+        // A short label before a colon ("PS:", "Next step:") starts a clause.
+        let head = &self.text()[p0..r.end];
+        if let Some(colon) = head.find(':') {
+            let label = &head[..colon];
+            let words = label.split_whitespace().count();
+            if (1..=3).contains(&words) && !label.contains([',', ';', '.', '?', '!']) {
+                let p = self.skip_openers(self.first_word(p0 + colon + 1, r.end), r.end);
+                if p < r.end {
+                    out.push(p);
+                }
+            }
+        }
         if let Some(cond) = self.set.conditional
             && self.matcher_hit_at(cond, p0).is_some()
         {
@@ -284,7 +322,9 @@ impl<'a, 's> Ctx<'a, 's> {
     /// The clause of sentence `r` around hit `h`: the text between the
     /// nearest commas, semicolons, colons, dashes or brackets.
     fn clause_around(&self, r: &Range<usize>, h: &Range<usize>) -> Range<usize> {
-        const BREAKS: &[char] = &[',', ';', ':', '(', ')', '\u{2014}', '\u{2013}'];
+        const BREAKS: &[char] = &[
+            ',', ';', ':', '(', ')', '\u{2014}', '\u{2013}', '.', '!', '?',
+        ];
         let text = self.text();
         let start = text[r.start..h.start].rfind(BREAKS).map_or(r.start, |i| {
             let c = text[r.start + i..].chars().next().map_or(1, char::len_utf8);
@@ -292,6 +332,24 @@ impl<'a, 's> Ctx<'a, 's> {
         });
         let end = text[h.end..r.end].find(BREAKS).map_or(r.end, |i| h.end + i);
         start..end
+    }
+
+    fn is_question(&self, sentence: usize) -> bool {
+        let r = &self.doc.sentences()[sentence].text;
+        self.text()[r.clone()]
+            .trim_end_matches(['"', '\'', ')', ' ', '*', '_'])
+            .ends_with('?')
+    }
+
+    /// Whether sentence `idx` speaks as (or to) `person`.
+    fn speaks_as(&self, person: Person, idx: usize) -> bool {
+        let r = &self.doc.sentences()[idx].text;
+        match person {
+            Person::You => first_starting_in(self.class(Class::You), r).is_some(),
+            Person::We => first_starting_in(self.class(Class::We), r).is_some(),
+            Person::I => first_starting_in(self.class(Class::I), r).is_some(),
+            Person::Imperative => self.is_imperative(&self.clause_starts(idx)),
+        }
     }
 
     fn is_imperative(&self, starts: &[usize]) -> bool {
@@ -355,7 +413,13 @@ impl<'a, 's> Ctx<'a, 's> {
         let matched = &self.text()[at.clone()];
         let message = render_message(&rule.info.message, matched, vars);
         let map = self.doc.map();
+        let sentences = self.doc.sentences();
+        let context = self
+            .doc
+            .sentence_at(at.start)
+            .map_or_else(|| at.clone(), |i| sentences[i].text.clone());
         out.push(Diagnostic {
+            context: map.range(context),
             rule: rule.info.clone(),
             severity: rule.severity,
             range: map.range(at),
@@ -441,11 +505,8 @@ impl<'a, 's> Ctx<'a, 's> {
             if s.none_in == NoneIn::Sentence && s.none.iter().any(|c| self.any_in(c, r)) {
                 continue;
             }
-            if let Some(q) = s.question {
-                let t = self.text()[r.clone()].trim_end_matches(['"', '\'', ')', ' ', '*', '_']);
-                if t.ends_with('?') != q {
-                    continue;
-                }
+            if s.question.is_some_and(|q| self.is_question(idx) != q) {
+                continue;
             }
             if s.skip_quoted
                 && s.report == Report::Sentence
@@ -471,14 +532,7 @@ impl<'a, 's> Ctx<'a, 's> {
             {
                 continue;
             }
-            if !s.person.is_empty()
-                && !s.person.iter().any(|p| match p {
-                    Person::You => first_starting_in(self.class(Class::You), r).is_some(),
-                    Person::We => first_starting_in(self.class(Class::We), r).is_some(),
-                    Person::I => first_starting_in(self.class(Class::I), r).is_some(),
-                    Person::Imperative => self.is_imperative(&starts),
-                })
-            {
+            if !s.person.is_empty() && !s.person.iter().any(|p| self.speaks_as(*p, idx)) {
                 continue;
             }
             let anchors: &[Cond] = if s.any.is_empty() {
@@ -500,6 +554,10 @@ impl<'a, 's> Ctx<'a, 's> {
                         .filter_map(|c| self.first_in(c, r))
                         .min_by_key(|h| h.start);
                     if anchor.as_ref().is_some_and(excused) {
+                        continue;
+                    }
+                    // Quoted speech inside a sentence ("She said: \"Subscribe.\"").
+                    if s.skip_quoted && anchor.as_ref().is_some_and(|h| self.in_quotes(h.start)) {
                         continue;
                     }
                     let m = anchor.unwrap_or_else(|| r.clone());
@@ -538,11 +596,22 @@ impl<'a, 's> Ctx<'a, 's> {
             if u.skip_quoted && self.in_quotes(h.start) {
                 continue;
             }
+            if !u.person.is_empty() && !u.person.iter().any(|p| self.speaks_as(*p, idx)) {
+                continue;
+            }
             let block = &blocks[sentences[idx].block];
             let first = idx.saturating_sub(u.before).max(block.sentences.start);
             let last = (idx + u.window).min(block.sentences.end.saturating_sub(1));
-            let window = sentences[first].text.start..sentences[last].text.end;
-            if u.evidence.iter().any(|c| self.any_in(c, &window)) {
+            // Evidence counts in the trigger's own sentence and in the
+            // neighbours that continue it; a following call to action or
+            // question ("Book today for £15") is not a plan.
+            let backed = (first..=last).any(|j| {
+                let r = &sentences[j].text;
+                let continues = j == idx
+                    || !(self.is_question(j) || self.is_imperative(&self.clause_starts(j)));
+                continues && u.evidence.iter().any(|c| self.any_in(c, r))
+            });
+            if backed {
                 continue;
             }
             last_sentence = Some(idx);
@@ -590,12 +659,27 @@ impl<'a, 's> Ctx<'a, 's> {
             if !(few && ratio) {
                 continue;
             }
-            let list: Vec<String> = claims
+            // Each claim once, in order of appearance, with a count if repeated.
+            let mut distinct: Vec<(String, usize)> = Vec::new();
+            for h in &claims {
+                let word = self.text()[h.clone()].to_lowercase();
+                match distinct.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, n)) => *n += 1,
+                    None => distinct.push((word, 1)),
+                }
+            }
+            let list: Vec<String> = distinct
                 .iter()
                 .take(5)
-                .map(|h| format!("'{}'", &self.text()[h.clone()]))
+                .map(|(w, n)| {
+                    if *n > 1 {
+                        format!("'{w}' ×{n}")
+                    } else {
+                        format!("'{w}'")
+                    }
+                })
                 .collect();
-            let claim_list = if claims.len() > 5 {
+            let claim_list = if distinct.len() > 5 {
                 format!("{}, …", list.join(", "))
             } else {
                 list.join(", ")
@@ -617,9 +701,9 @@ impl<'a, 's> Ctx<'a, 's> {
         }
     }
 
-    fn run_occurrence(&self, rule: &Rule, o: &OccurrenceRule, out: &mut Vec<Diagnostic>) {
-        let hits = self.all(&o.cond);
-        let units: Vec<(Range<usize>, &str)> = match o.per {
+    /// The units an occurrence rule counts in, as lint-text ranges.
+    fn occurrence_units(&self, per: Per) -> Vec<(Range<usize>, &'static str)> {
+        match per {
             Per::Document => {
                 let blocks = self.doc.blocks();
                 match (blocks.first(), blocks.last()) {
@@ -639,8 +723,82 @@ impl<'a, 's> Ctx<'a, 's> {
                 .iter()
                 .map(|s| (s.text.clone(), "sentence"))
                 .collect(),
+        }
+    }
+
+    /// `occurrence` over other rules' findings (source ranges).
+    fn run_finding_count(
+        &self,
+        rule: &Rule,
+        o: &OccurrenceRule,
+        findings: &[Diagnostic],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Counted::Findings(names) = &o.counted else {
+            return;
         };
-        for (unit, name) in units {
+        let mut counted: Vec<&Diagnostic> = findings
+            .iter()
+            .filter(|d| {
+                d.rule.id != rule.info.id
+                    && (names.contains(&d.rule.id) || names.contains(&d.rule.category))
+            })
+            .collect();
+        counted.sort_by_key(|d| (d.range.start, d.range.end));
+        // Several rules may flag one sentence; it is still one call to action.
+        let mut seen = std::collections::HashSet::new();
+        counted.retain(|d| seen.insert((d.context.start, d.context.end)));
+        let map = self.doc.map();
+        let src = self.doc.source();
+        for (unit, name) in self.occurrence_units(o.per) {
+            let unit_src = map.range(unit.clone());
+            let in_unit: Vec<&Diagnostic> = counted
+                .iter()
+                .copied()
+                .filter(|d| unit_src.contains(&d.range.start))
+                .collect();
+            let count = in_unit.len().to_string();
+            let mut push =
+                |range: Range<usize>, related: Vec<Range<usize>>, vars: &[(&str, &str)]| {
+                    let matched = src.get(range.clone()).unwrap_or("");
+                    out.push(Diagnostic {
+                        rule: rule.info.clone(),
+                        severity: rule.severity,
+                        message: render_message(&rule.info.message, matched, vars),
+                        context: range.clone(),
+                        range,
+                        related,
+                        suggestions: Vec::new(),
+                    });
+                };
+            if let Some(max) = o.max.filter(|&m| in_unit.len() > m) {
+                let related = in_unit[max + 1..].iter().map(|d| d.range.clone()).collect();
+                push(
+                    in_unit[max].range.clone(),
+                    related,
+                    &[("count", &count), ("max", &max.to_string()), ("unit", name)],
+                );
+            }
+            if let Some(min) = o.min.filter(|&m| in_unit.len() < m) {
+                let first = self
+                    .doc
+                    .sentence_at(unit.start)
+                    .map_or(unit.clone(), |i| self.doc.sentences()[i].text.clone());
+                push(
+                    map.range(first),
+                    Vec::new(),
+                    &[("count", &count), ("min", &min.to_string()), ("unit", name)],
+                );
+            }
+        }
+    }
+
+    fn run_occurrence(&self, rule: &Rule, o: &OccurrenceRule, out: &mut Vec<Diagnostic>) {
+        let Counted::Hits(cond) = &o.counted else {
+            return;
+        };
+        let hits = self.all(cond);
+        for (unit, name) in self.occurrence_units(o.per) {
             let lo = hits.partition_point(|h| h.start < unit.start);
             let hi = hits.partition_point(|h| h.start < unit.end);
             let in_unit = &hits[lo..hi.max(lo)];
@@ -939,7 +1097,7 @@ mod kind_tests {
         let r = "id: u\ncategory: value-not-plan\nmessage: 'no {missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we aim to]}\n  evidence: [date, {phrases: [roadmap]}]\n  window: 0\n  before: 1\n";
         let found = run(
             &[r],
-            "See the roadmap. We aim to improve. We aim to grow. We aim to ship by May.",
+            "Our roadmap is public. We aim to improve. We aim to grow. We aim to ship by May.",
         );
         let set = test_set(&[r]);
         let msg = &lint_str(
@@ -955,6 +1113,50 @@ mod kind_tests {
     }
 
     #[test]
+    fn unbacked_ignores_evidence_in_following_calls_to_action_and_questions() {
+        let r = "id: u\ncategory: value-not-plan\nmessage: m\nwhy: w\nunbacked:\n  trigger: {phrases: [we strive to]}\n  window: 2\n";
+        assert_eq!(
+            run(
+                &[r],
+                "We strive to honour our roots. Book a class today for $15."
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            run(&[r], "We strive to honour our roots. Need 10 more seats?").len(),
+            1
+        );
+        assert!(
+            run(
+                &[r],
+                "We strive to honour our roots. Our 12 teachers train in India each year."
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn unbacked_person_filter() {
+        let r = "id: u\ncategory: value-not-plan\nmessage: m\nwhy: w\nunbacked:\n  trigger: {phrases: [is committed to]}\n  person: [we]\n";
+        assert_eq!(run(&[r], "Our company is committed to fairness.").len(), 1);
+        assert!(run(&[r], "The council is committed to fairness.").is_empty());
+    }
+
+    #[test]
+    fn semicolons_and_dashes_start_clauses() {
+        let r = rule(
+            "imp",
+            "sentence:\n  any: [{phrases: [apply]}]\n  person: [imperative]\n",
+        );
+        let found = run(
+            &[&r],
+            "Applications close on 1 May; apply today. Doors open at six - apply at the desk. We apply it daily.",
+        );
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
     fn specificity_counts_claims_against_specifics() {
         let r = "id: spec\ncategory: unspecific\nmessage: '{claims} claims, {specifics} specifics: {claim_list} in a {block}'\nwhy: w\nspecificity:\n  claims: [puffery-hype, puffery-innovation]\n  min_claims: 2\n  max_specifics: 0\n";
         let set = test_set(&[r]);
@@ -964,6 +1166,16 @@ mod kind_tests {
         assert_eq!(
             found[0].message,
             "3 claims, 0 specifics: 'amazing', 'innovative', 'stunning' in a paragraph"
+        );
+        let repeated = lint_str(
+            "Amazing, amazing, innovative tool.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+        );
+        assert_eq!(
+            repeated[0].message,
+            "3 claims, 0 specifics: 'amazing' ×2, 'innovative' in a paragraph"
         );
         assert_eq!(&text[found[0].range.clone()], "amazing");
         assert_eq!(found[0].related.len(), 2);
@@ -1028,6 +1240,50 @@ mod kind_tests {
             without.len(),
             2,
             "unused suppressions are only reported on request"
+        );
+    }
+
+    #[test]
+    fn labels_and_postscripts_start_a_clause() {
+        let r = rule(
+            "imp",
+            "sentence:\n  any: [{phrases: [demo]}]\n  person: [imperative]\n",
+        );
+        let found = run(
+            &[&r],
+            "PS: book a demo. P.S. Book a demo. **Next step:** book a demo. One, two: book a demo.",
+        );
+        assert_eq!(
+            texts(&found),
+            vec![
+                "PS: book a demo.",
+                "P.S. Book a demo.",
+                "Next step:** book a demo."
+            ]
+        );
+    }
+
+    #[test]
+    fn occurrence_can_count_other_rules_findings_after_suppression() {
+        let demo = rule("demo", "phrases: [book a demo]\n");
+        let many = "id: many\ncategory: cta\nmessage: '{count} > {max}'\nwhy: w\noccurrence:\n  findings: [cta]\n  per: document\n  max: 1\n";
+        let found = run(&[&demo, many], "Book a demo. Book a demo. Book a demo.");
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, vec!["demo", "demo", "many", "demo"]);
+        let suppressed = "<!-- copylint-disable-next-line demo -->\nBook a demo.\n\nBook a demo.\n";
+        let found = run(&[&demo, many], suppressed);
+        assert_eq!(
+            found.len(),
+            1,
+            "the suppressed finding is not counted: {found:?}"
+        );
+        let bad = "id: bad\ncategory: cta\nmessage: m\nwhy: w\noccurrence:\n  findings: [nope]\n  per: document\n  max: 1\n";
+        let errors = crate::rules::try_test_set(&[bad]).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("unknown rule or category `nope`"),
+            "{errors:?}"
         );
     }
 

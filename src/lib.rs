@@ -13,10 +13,13 @@
 //! * [`engine`]: a document × a rule set → [`Diagnostic`]s.
 //! * [`render`]: one renderer per output format.
 
+pub mod baseline;
+pub mod changes;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod engine;
+pub mod fingerprint;
 pub mod location;
 pub mod render;
 pub mod rules;

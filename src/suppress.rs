@@ -79,6 +79,7 @@ fn problem(rule: &Arc<RuleInfo>, range: Range<usize>, message: String) -> Diagno
     Diagnostic {
         rule: rule.clone(),
         severity: rule.severity,
+        context: range.clone(),
         range,
         message,
         related: Vec::new(),
@@ -141,7 +142,9 @@ fn parse(doc: &Document<'_>, set: &RuleSet, problems: &mut Vec<Diagnostic>) -> V
     out
 }
 
-/// The byte range of the next non-blank line after `pos`.
+/// The byte range of the next line after `pos` that is neither blank nor
+/// only a comment, so that stacked `disable-next-line` comments all apply to
+/// the line below them.
 fn next_line(src: &str, pos: usize) -> Range<usize> {
     let mut at = match src[pos..].find(['\n', '\r']) {
         Some(i) => pos + i,
@@ -155,7 +158,11 @@ fn next_line(src: &str, pos: usize) -> Range<usize> {
             at += 1;
         }
         let end = src[at..].find(['\n', '\r']).map_or(src.len(), |i| at + i);
-        if !src[at..end].trim().is_empty() || end >= src.len() {
+        let line = src[at..end].trim();
+        let only_comment = line.starts_with("<!--")
+            && line.ends_with("-->")
+            && line[4..].find("-->") == Some(line.len() - 7);
+        if !(line.is_empty() || only_comment) || end >= src.len() {
             return at..end;
         }
         at = end;
@@ -230,62 +237,84 @@ fn regions(doc: &Document<'_>, directives: &[Directive]) -> Vec<Region> {
     out
 }
 
-/// Drops findings inside suppressed regions and adds findings about the
-/// suppression comments themselves.
-pub(crate) fn apply(
-    doc: &Document<'_>,
-    set: &RuleSet,
-    findings: Vec<Diagnostic>,
-    report_unused: bool,
-) -> Vec<Diagnostic> {
-    if doc.comments().is_empty() {
-        return findings;
+/// The suppression comments of one document: filters findings (possibly in
+/// several rounds) and finally reports problems with the comments.
+pub(crate) struct Suppressor {
+    directives: Vec<Directive>,
+    regions: Vec<Region>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Suppressor {
+    pub(crate) fn new(doc: &Document<'_>, set: &RuleSet) -> Self {
+        let mut problems = Vec::new();
+        let directives = if doc.comments().is_empty() {
+            Vec::new()
+        } else {
+            parse(doc, set, &mut problems)
+        };
+        let regions = regions(doc, &directives);
+        Suppressor {
+            directives,
+            regions,
+            problems,
+        }
     }
-    let mut problems = Vec::new();
-    let directives = parse(doc, set, &mut problems);
-    let mut regions = regions(doc, &directives);
-    let mut kept = Vec::with_capacity(findings.len());
-    for f in findings {
-        let mut suppressed = false;
-        for r in regions.iter_mut() {
-            let covers = r.range.start <= f.range.start
-                && f.range.start < r.range.end.max(r.range.start + 1);
-            let names = r
-                .name
-                .as_ref()
-                .is_none_or(|n| *n == f.rule.id || *n == f.rule.category);
-            if covers && names {
-                r.used = true;
-                suppressed = true;
+
+    /// Drops findings inside suppressed regions.
+    pub(crate) fn filter(&mut self, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if self.regions.is_empty() {
+            return findings;
+        }
+        let mut kept = Vec::with_capacity(findings.len());
+        for f in findings {
+            let mut suppressed = false;
+            for r in self.regions.iter_mut() {
+                let covers = r.range.start <= f.range.start
+                    && f.range.start < r.range.end.max(r.range.start + 1);
+                let names = r
+                    .name
+                    .as_ref()
+                    .is_none_or(|n| *n == f.rule.id || *n == f.rule.category);
+                if covers && names {
+                    r.used = true;
+                    suppressed = true;
+                }
+            }
+            if !suppressed {
+                kept.push(f);
             }
         }
-        if !suppressed {
-            kept.push(f);
-        }
+        kept
     }
-    if report_unused {
-        for r in &regions {
-            if r.used
-                || regions
+
+    /// Findings about the comments themselves: invalid ones, and (with
+    /// `report_unused`) names that suppressed nothing.
+    pub(crate) fn finish(self, report_unused: bool) -> Vec<Diagnostic> {
+        let mut problems = self.problems;
+        if report_unused {
+            for r in &self.regions {
+                let used = self
+                    .regions
                     .iter()
-                    .any(|o| o.directive == r.directive && o.name == r.name && o.used)
-            {
-                continue;
+                    .any(|o| o.directive == r.directive && o.name == r.name && o.used);
+                if used {
+                    continue;
+                }
+                let d = &self.directives[r.directive];
+                let what = r
+                    .name
+                    .as_ref()
+                    .map_or_else(|| "every rule".to_string(), |n| format!("`{n}`"));
+                problems.push(problem(
+                    &UNUSED_SUPPRESSION,
+                    d.comment.clone(),
+                    format!("suppression of {what} suppressed nothing"),
+                ));
             }
-            let d = &directives[r.directive];
-            let what = r
-                .name
-                .as_ref()
-                .map_or_else(|| "every rule".to_string(), |n| format!("`{n}`"));
-            problems.push(problem(
-                &UNUSED_SUPPRESSION,
-                d.comment.clone(),
-                format!("suppression of {what} suppressed nothing"),
-            ));
         }
+        problems
     }
-    kept.extend(problems);
-    kept
 }
 
 #[cfg(test)]
@@ -294,8 +323,12 @@ mod tests {
 
     #[test]
     fn next_line_skips_blank_lines() {
-        let src = "<!-- x -->\n\n  \nBook a demo.\nMore";
+        let src = "<!-- x -->\n\n  \n<!-- y -->\nBook a demo.\nMore";
         let r = next_line(src, 10);
+        assert_eq!(
+            &src[next_line(src, src.find("<!-- y").unwrap() + 10)],
+            "Book a demo."
+        );
         assert_eq!(&src[r], "Book a demo.");
         let src = "a <!-- x -->\r\nnext\r\n";
         assert_eq!(&src[next_line(src, 12)], "next");

@@ -82,17 +82,8 @@ pub struct Walker {
 
 impl Walker {
     fn relative(&self, path: &Path) -> PathBuf {
-        let abs = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.cwd.join(path)
-        };
-        let abs = normalize(&abs);
-        let base = normalize(&if self.base.is_absolute() {
-            self.base.clone()
-        } else {
-            self.cwd.join(&self.base)
-        });
+        let abs = lexical_absolute(&self.cwd, path);
+        let base = lexical_absolute(&self.cwd, &self.base);
         abs.strip_prefix(&base)
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
     }
@@ -168,10 +159,25 @@ impl Walker {
 }
 
 /// Removes `.` components (without touching the file system).
-fn normalize(p: &Path) -> PathBuf {
-    p.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
+/// `path` made absolute against `cwd` with `.` and `..` resolved lexically
+/// (without touching the file system, so it works for paths being created).
+pub fn lexical_absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// An I/O error as a short message ("No such file or directory").
@@ -251,6 +257,28 @@ mod tests {
         assert_eq!(files, vec![d.join("notes.rst")]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "No such file or directory");
+    }
+
+    #[test]
+    fn excludes_apply_to_paths_with_dot_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("docs")).unwrap();
+        std::fs::create_dir_all(d.join("vendor/theme")).unwrap();
+        std::fs::write(d.join("vendor/theme/README.md"), "x").unwrap();
+        std::fs::write(d.join("docs/a.md"), "x").unwrap();
+        let w = walker(d, DEFAULT_INCLUDE, &["vendor/**"]);
+        // As named from inside docs/: `../vendor/...` and `..`.
+        let (files, _) = w.walk(&[d.join("docs/../vendor/theme/README.md"), d.join("docs/..")]);
+        assert_eq!(files, vec![d.join("docs/../docs/a.md")]);
+    }
+
+    #[test]
+    fn lexical_absolute_resolves_dots() {
+        assert_eq!(
+            lexical_absolute(Path::new("/r/docs"), Path::new("../a/./b.md")),
+            PathBuf::from("/r/a/b.md")
+        );
     }
 
     #[test]

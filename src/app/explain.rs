@@ -28,15 +28,14 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<Status> {
     let s = &rule.spec;
     let active = setup.rules.rules().find(|(i, _)| i.id == s.id.value);
     let mut out = io::stdout().lock();
-    let severity = active.map_or_else(
-        || {
-            s.severity
-                .unwrap_or(copylint::Severity::Warning)
-                .to_string()
-        },
-        |(_, sev)| sev.to_string(),
-    );
-    let kind = active.map_or("", |(i, _)| i.kind);
+    let declared = s.severity.unwrap_or(copylint::Severity::Warning);
+    let severity = match active {
+        Some((_, effective)) if effective != declared => {
+            format!("{effective} (the rule file says {declared}; overridden by the configuration)")
+        }
+        _ => declared.to_string(),
+    };
+    let kind = copylint::rules::compile::kind_of(s).unwrap_or("invalid");
     writeln!(out, "{}", s.id.value)?;
     writeln!(
         out,

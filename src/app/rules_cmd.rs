@@ -82,7 +82,11 @@ pub fn run(global: &GlobalArgs, args: &RulesArgs) -> anyhow::Result<Status> {
                     info.source
                 )?;
             }
-            writeln!(out, "\n{} active rules.", rules.len())?;
+            writeln!(
+                out,
+                "\n{} active.",
+                copylint::render::plural(rules.len(), "rule")
+            )?;
         }
     }
     Ok(Status::Clean)

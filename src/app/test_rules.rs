@@ -1,31 +1,44 @@
 //! `copylint test-rules [PATH]...`.
 
+use std::path::PathBuf;
+
+use copylint::rules::Origin;
 use copylint::rules::examples::check_examples;
+
+use copylint::render::plural;
 
 use super::{Status, setup};
 use crate::cli::{GlobalArgs, TestRulesArgs};
+
+fn canonical(p: &std::path::Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
 
 pub fn run(global: &GlobalArgs, args: &TestRulesArgs) -> anyhow::Result<Status> {
     let Some(setup) = setup(global, &args.paths)? else {
         return Ok(Status::Error);
     };
-    let targets: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    // A rule is tested when its file is one of the paths or lies below one,
+    // however the path is spelled.
+    let targets: Vec<PathBuf> = args.paths.iter().map(|p| canonical(p)).collect();
     let report = check_examples(&setup.library, &setup.rules, |rule| {
-        targets.is_empty() || {
-            let source = rule.origin.to_string();
-            targets.iter().any(|t| {
-                source == *t || source.starts_with(&format!("{}/", t.trim_end_matches('/')))
-            })
-        }
+        targets.is_empty()
+            || match &rule.origin {
+                Origin::File(p) => {
+                    let file = canonical(p);
+                    targets.iter().any(|t| file.starts_with(t))
+                }
+                _ => false,
+            }
     });
     for f in &report.failures {
         println!("{f}");
     }
     let failed = report.failures.len();
     println!(
-        "Tested {} examples of {} rules: {}.",
-        report.examples,
-        report.rules,
+        "Tested {} of {}: {}.",
+        plural(report.examples, "example"),
+        plural(report.rules, "rule"),
         if failed == 0 {
             "all passed".to_string()
         } else {

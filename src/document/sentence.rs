@@ -37,7 +37,58 @@ pub(crate) fn split(text: &str) -> Vec<Range<usize>> {
         let rest = &text[end..];
         join_next = !rest.is_empty() && ends_with_abbreviation(&text[current], rest);
     }
-    out.into_iter().filter_map(|r| trim(text, r)).collect()
+    out.into_iter()
+        .flat_map(|r| split_before_numbers(text, r))
+        .filter_map(|r| trim(text, r))
+        .collect()
+}
+
+/// UAX #29 keeps "… evolving. 87% of graduates …" together because a
+/// lowercase word follows the number; a terminator, a space and a digit
+/// start a new sentence unless an abbreviation ("No. 5", "pp. 12") or a
+/// number ("2. 3") precedes the terminator.
+fn split_before_numbers(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let s = &text[r.clone()];
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b'.' | b'!' | b'?') {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')') {
+            j += 1;
+        }
+        if j >= bytes.len() || bytes[j] != b' ' {
+            continue;
+        }
+        let k = j + 1;
+        if k >= bytes.len() || !bytes[k].is_ascii_digit() {
+            continue;
+        }
+        let before = &s[start..i];
+        let token = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        let lower = token.to_ascii_lowercase();
+        let numeric = token
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        if token.is_empty()
+            || numeric
+            || NUMBER_ABBREVIATIONS.contains(&lower.as_str())
+            || ABBREVIATIONS.contains(&lower.as_str())
+        {
+            continue;
+        }
+        out.push(r.start + start..r.start + j);
+        start = k;
+    }
+    out.push(r.start + start..r.end);
+    out
 }
 
 fn trim(text: &str, r: Range<usize>) -> Option<Range<usize>> {
@@ -118,6 +169,18 @@ mod tests {
         assert_eq!(
             sentences("J. R. Smith wrote 2.4x more. Then he left."),
             vec!["J. R. Smith wrote 2.4x more.", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn a_number_after_a_full_stop_starts_a_sentence() {
+        assert_eq!(
+            sentences("It is evolving. 87% of graduates work. See No. 5 and version 2. 3 more."),
+            vec![
+                "It is evolving.",
+                "87% of graduates work.",
+                "See No. 5 and version 2. 3 more."
+            ]
         );
     }
 

@@ -7,12 +7,14 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer as Snippets, Snippet};
 use anstyle::{AnsiColor, Style};
 
-use super::{FileReport, Renderer, Summary};
+use super::{FileReport, Renderer, Summary, plural};
 use crate::diagnostic::Severity;
 use crate::location::LineIndex;
 
 /// Lines of context shown at most per finding.
 const MAX_LINES: usize = 8;
+/// Terminal width snippets are trimmed to.
+const MAX_WIDTH: usize = 120;
 
 #[derive(Debug)]
 pub struct Human {
@@ -33,14 +35,6 @@ impl Human {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 impl Renderer for Human {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport<'_>) -> io::Result<()> {
         if r.diagnostics.is_empty() {
@@ -52,7 +46,8 @@ impl Renderer for Human {
         } else {
             Snippets::plain()
         }
-        .decor_style(DecorStyle::Ascii);
+        .decor_style(DecorStyle::Ascii)
+        .term_width(MAX_WIDTH);
         for d in r.diagnostics {
             let first = index.position(r.source, d.range.start).line;
             let mut last = index
@@ -84,7 +79,15 @@ impl Renderer for Human {
                 snippet =
                     snippet.annotation(AnnotationKind::Primary.span(primary).label(d.category()));
             }
+            // Secondary spans help on short lines; on a long line they would
+            // stop the renderer from trimming it, and the message lists them.
+            let first_line = index.line_range(r.source, first);
+            let long_line = r.source[first_line].chars().count() > MAX_WIDTH;
             for rel in &d.related {
+                let same_line = index.position(r.source, rel.start).line == first;
+                if long_line && same_line {
+                    continue;
+                }
                 if let Some(span) = clamp(rel) {
                     snippet = snippet.annotation(AnnotationKind::Context.span(span));
                 }

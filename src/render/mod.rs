@@ -49,6 +49,15 @@ pub trait Renderer {
     }
 }
 
+/// "1 file", "2 files".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// A finding with its positions resolved, as the machine formats print it.
 #[derive(Debug, Serialize)]
 pub struct Located<'a> {

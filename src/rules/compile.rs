@@ -69,6 +69,7 @@ pub(crate) struct UnbackedRule {
     pub window: usize,
     pub before: usize,
     pub skip_quoted: bool,
+    pub person: Vec<Person>,
 }
 
 #[derive(Debug)]
@@ -81,9 +82,17 @@ pub(crate) struct SpecificityRule {
     pub min_ratio: Option<f64>,
 }
 
+/// What an occurrence rule counts.
+#[derive(Debug)]
+pub(crate) enum Counted {
+    Hits(Cond),
+    /// Findings of these rule ids or categories.
+    Findings(Vec<String>),
+}
+
 #[derive(Debug)]
 pub(crate) struct OccurrenceRule {
-    pub cond: Cond,
+    pub counted: Counted,
     pub per: Per,
     pub max: Option<usize>,
     pub min: Option<usize>,
@@ -246,6 +255,24 @@ impl RuleSet {
             }
         }
 
+        for rule in &rules {
+            if let Body::Occurrence(OccurrenceRule {
+                counted: Counted::Findings(names),
+                ..
+            }) = &rule.body
+            {
+                for n in names {
+                    if !known_ids.contains(n) && !known_categories.contains(n) {
+                        errors.push(RuleError {
+                            path: rule.info.source.clone(),
+                            line: 0,
+                            column: 0,
+                            message: format!("`findings` names unknown rule or category `{n}`"),
+                        });
+                    }
+                }
+            }
+        }
         for s in selection
             .select
             .iter()
@@ -375,7 +402,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// The kind of a rule, from the one matcher key it has.
-pub(crate) fn kind_of(spec: &RuleSpec) -> Result<&'static str, String> {
+pub fn kind_of(spec: &RuleSpec) -> Result<&'static str, String> {
     let simple = spec.phrases.is_some() || spec.patterns.is_some() || spec.lists.is_some();
     let mut kinds = Vec::new();
     if simple {
@@ -628,6 +655,7 @@ fn compile_rule(
             window: v.window as usize,
             before: v.before as usize,
             skip_quoted: v.skip_quoted,
+            person: v.person.clone(),
         })
     } else if let Some(s) = &spec.specificity {
         let v = &s.value;
@@ -687,8 +715,21 @@ fn compile_rule(
                 "an occurrence rule needs `max` or `min`",
             ));
         }
+        let counted = match (&v.matcher, &v.findings) {
+            (Some(m), None) => Counted::Hits(b.condition(m, o)?),
+            (None, Some(names)) if !names.is_empty() => {
+                Counted::Findings(names.iter().map(|n| n.value.clone()).collect())
+            }
+            _ => {
+                return Err(RuleError::at(
+                    o,
+                    occ,
+                    "an occurrence rule counts either `match` or `findings` (a non-empty list of rule ids or categories)",
+                ));
+            }
+        };
         Body::Occurrence(OccurrenceRule {
-            cond: b.condition(&v.matcher, o)?,
+            counted,
             per: v.per,
             max: v.max.map(|n| n as usize),
             min: v.min.map(|n| n as usize),
@@ -994,11 +1035,10 @@ mod tests {
         for (i, text) in rules.iter().enumerate() {
             let origin = Origin::Inline(format!("r{i}.yaml"));
             match parse(text, &origin).unwrap() {
-                Parsed::Rule(spec) => lib.rules.push(LoadedRule {
-                    spec: *spec,
-                    origin,
-                    yaml: Arc::from(*text),
-                }),
+                Parsed::Rule(spec) => {
+                    lib.rules
+                        .push(LoadedRule::new(*spec, origin, Arc::from(*text)))
+                }
                 Parsed::List(spec) => {
                     lib.lists
                         .insert(spec.list.value.clone(), LoadedList { spec, origin });

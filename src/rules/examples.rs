@@ -97,7 +97,7 @@ pub fn check_examples(
             if failed {
                 report.failures.push(ExampleFailure {
                     rule: id.clone(),
-                    path: rule.origin.to_string(),
+                    path: rule.examples_origin.to_string(),
                     line: example.referenced.line(),
                     column: example.referenced.column(),
                     expect,

@@ -55,6 +55,19 @@ pub struct LoadedRule {
     pub origin: Origin,
     /// The file's text, for `explain`.
     pub yaml: Arc<str>,
+    /// The file the `examples` come from (a base rule's, when inherited).
+    pub examples_origin: Origin,
+}
+
+impl LoadedRule {
+    pub fn new(spec: RuleSpec, origin: Origin, yaml: Arc<str>) -> Self {
+        LoadedRule {
+            spec,
+            examples_origin: origin.clone(),
+            origin,
+            yaml,
+        }
+    }
 }
 
 /// A word list file.
@@ -99,10 +112,24 @@ impl RuleLibrary {
         for (origin, text) in load::builtin_files() {
             builtin.push((origin, Arc::<str>::from(text)));
         }
+        // Each rule file is read once, however its directory is spelled
+        // (`rules`, `./rules/`, `../x/rules`) and even when a file and its
+        // directory are both named.
         let mut user = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for dir in &options.rule_dirs {
             match load::dir_files(dir) {
-                Ok(files) => user.extend(files.into_iter().map(|(o, t)| (o, Arc::<str>::from(t)))),
+                Ok(files) => {
+                    for (origin, text) in files {
+                        let key = match &origin {
+                            Origin::File(p) => p.canonicalize().unwrap_or_else(|_| p.clone()),
+                            other => PathBuf::from(other.to_string()),
+                        };
+                        if seen.insert(key) {
+                            user.push((origin, Arc::<str>::from(text)));
+                        }
+                    }
+                }
                 Err(e) => errors.push(e),
             }
         }
@@ -130,14 +157,7 @@ impl RuleLibrary {
             match load::parse(&text, &origin) {
                 Ok(Parsed::Rule(spec)) => {
                     builtin_order.push(spec.id.value.clone());
-                    base_rules.insert(
-                        spec.id.value.clone(),
-                        LoadedRule {
-                            spec: *spec,
-                            origin,
-                            yaml: text,
-                        },
-                    );
+                    base_rules.insert(spec.id.value.clone(), LoadedRule::new(*spec, origin, text));
                 }
                 Ok(Parsed::List(spec)) => {
                     lib.lists
@@ -164,11 +184,7 @@ impl RuleLibrary {
                         ));
                         continue;
                     }
-                    user_rules.push(LoadedRule {
-                        spec: *spec,
-                        origin,
-                        yaml: text,
-                    });
+                    user_rules.push(LoadedRule::new(*spec, origin, text));
                 }
                 Ok(Parsed::List(spec)) => {
                     let name = spec.list.value.clone();
@@ -196,10 +212,7 @@ impl RuleLibrary {
         let mut resolved_user = Vec::new();
         for rule in &user_rules {
             match resolve(rule, &user_by_id, &base_rules, 0) {
-                Ok(spec) => resolved_user.push(LoadedRule {
-                    spec,
-                    ..rule.clone()
-                }),
+                Ok(resolved) => resolved_user.push(resolved),
                 Err(e) => errors.push(e),
             }
         }
@@ -226,6 +239,12 @@ impl RuleLibrary {
 /// A rule set of the shipped word lists plus `rules` (YAML texts), for tests.
 #[cfg(test)]
 pub(crate) fn test_set(rules: &[&str]) -> RuleSet {
+    try_test_set(rules).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// Like [`test_set`], returning the compile errors.
+#[cfg(test)]
+pub(crate) fn try_test_set(rules: &[&str]) -> Result<RuleSet, Vec<RuleError>> {
     let builtin = load::builtin_files()
         .into_iter()
         .map(|(o, t)| (o, Arc::<str>::from(t)))
@@ -243,7 +262,7 @@ pub(crate) fn test_set(rules: &[&str]) -> RuleSet {
     let mut errors = Vec::new();
     let lib = RuleLibrary::from_files(builtin, user, false, &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
-    RuleSet::compile(&lib, &Selection::default()).unwrap_or_else(|e| panic!("{e:?}"))
+    RuleSet::compile(&lib, &Selection::default())
 }
 
 const MAX_EXTENDS_DEPTH: usize = 16;
@@ -253,9 +272,9 @@ fn resolve(
     user: &BTreeMap<String, LoadedRule>,
     builtin: &BTreeMap<String, LoadedRule>,
     depth: usize,
-) -> Result<RuleSpec, RuleError> {
+) -> Result<LoadedRule, RuleError> {
     let Some(base_id) = &rule.spec.extends else {
-        return Ok(rule.spec.clone());
+        return Ok(rule.clone());
     };
     if depth >= MAX_EXTENDS_DEPTH {
         return Err(RuleError::at(
@@ -278,12 +297,22 @@ fn resolve(
             format!("`extends: {}` names no known rule", base_id.value),
         ));
     };
-    let base_spec = if base.origin == rule.origin {
-        base.spec.clone()
+    let base = if base.origin == rule.origin {
+        base.clone()
     } else {
         resolve(base, user, builtin, depth + 1)?
     };
-    Ok(rule.spec.clone().merged_over(&base_spec))
+    let inherits_examples = rule.spec.examples.is_none() && !rule.spec.changes_behaviour();
+    let spec = rule.spec.clone().merged_over(&base.spec);
+    Ok(LoadedRule {
+        examples_origin: if inherits_examples {
+            base.examples_origin
+        } else {
+            rule.origin.clone()
+        },
+        spec,
+        ..rule.clone()
+    })
 }
 
 #[cfg(test)]
@@ -336,6 +365,37 @@ mod tests {
         assert_eq!(
             lib.rules[1].spec.message.as_ref().map(|m| m.value.as_str()),
             Some("m")
+        );
+    }
+
+    #[test]
+    fn examples_are_inherited_only_when_behaviour_is_unchanged() {
+        const WITH_EXAMPLES: &str = "id: puffery\ncategory: unspecific\nmessage: m\nwhy: w\nphrases: [world-class]\nexamples:\n  bad: [a world-class team]\n";
+        let mut errors = Vec::new();
+        let lib = RuleLibrary::from_files(
+            files(&[("base.yaml", WITH_EXAMPLES)]),
+            files(&[
+                (
+                    "sev.yaml",
+                    "id: louder\nextends: puffery\nseverity: error\n",
+                ),
+                (
+                    "scope.yaml",
+                    "id: headings\nextends: puffery\nscope: [heading]\n",
+                ),
+            ]),
+            true,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let louder = lib.rule("louder").unwrap();
+        assert!(louder.spec.examples.is_some());
+        assert_eq!(louder.examples_origin, Origin::Inline("base.yaml".into()));
+        let headings = lib.rule("headings").unwrap();
+        assert!(headings.spec.examples.is_none());
+        assert_eq!(
+            headings.examples_origin,
+            Origin::Inline("scope.yaml".into())
         );
     }
 

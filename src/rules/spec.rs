@@ -56,18 +56,31 @@ pub struct RuleSpec {
 }
 
 impl RuleSpec {
-    /// Overlays `self` (a rule that `extends` another) on `base`.
-    pub fn merged_over(self, base: &RuleSpec) -> RuleSpec {
-        // A rule that names its own matcher replaces the base matcher entirely.
-        let own_matcher = self.phrases.is_some()
+    fn has_matcher(&self) -> bool {
+        self.phrases.is_some()
             || self.patterns.is_some()
             || self.lists.is_some()
             || self.substitution.is_some()
             || self.sentence.is_some()
             || self.unbacked.is_some()
             || self.specificity.is_some()
-            || self.occurrence.is_some();
+            || self.occurrence.is_some()
+    }
+
+    /// Whether this (extending) rule changes what is flagged: its matcher,
+    /// scope or exceptions. If so, the base rule's examples no longer apply
+    /// and are not inherited.
+    pub fn changes_behaviour(&self) -> bool {
+        self.has_matcher() || self.scope.is_some() || self.exceptions.is_some()
+    }
+
+    /// Overlays `self` (a rule that `extends` another) on `base`. Examples
+    /// are inherited only when `self` does not change behaviour.
+    pub fn merged_over(self, base: &RuleSpec) -> RuleSpec {
+        // A rule that names its own matcher replaces the base matcher entirely.
+        let own_matcher = self.has_matcher();
         let b = base.clone();
+        let inherit_examples = !self.changes_behaviour();
         RuleSpec {
             id: self.id,
             extends: self.extends,
@@ -77,7 +90,11 @@ impl RuleSpec {
             why: self.why.or(b.why),
             scope: self.scope.or(b.scope),
             exceptions: self.exceptions.or(b.exceptions),
-            examples: self.examples.or(b.examples),
+            examples: if inherit_examples {
+                self.examples.or(b.examples)
+            } else {
+                self.examples
+            },
             phrases: if own_matcher { self.phrases } else { b.phrases },
             patterns: if own_matcher {
                 self.patterns
@@ -286,6 +303,9 @@ pub struct UnbackedSpec {
     pub before: u32,
     #[serde(default)]
     pub skip_quoted: bool,
+    /// Only triggers in sentences that speak as one of these (any of).
+    #[serde(default)]
+    pub person: Vec<Person>,
 }
 
 /// Which blocks a `specificity` rule measures.
@@ -328,12 +348,16 @@ pub enum Per {
     Sentence,
 }
 
-/// `occurrence:` — too many (or too few) hits per unit.
+/// `occurrence:` — too many (or too few) hits per unit. Counts either the
+/// hits of a condition (`match`) or the findings of other rules (`findings`:
+/// rule ids or categories, after suppression comments).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OccurrenceSpec {
-    #[serde(rename = "match")]
-    pub matcher: Spanned<Condition>,
+    #[serde(rename = "match", default)]
+    pub matcher: Option<Spanned<Condition>>,
+    #[serde(default)]
+    pub findings: Option<Vec<Spanned<String>>>,
     pub per: Per,
     #[serde(default)]
     pub max: Option<u32>,
