@@ -90,12 +90,60 @@ pub struct CheckArgs {
     /// Skip files or directories matching this glob; repeatable
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Write the report to FILE instead of standard output (the exit code is unchanged)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also exit with 1 when there are more than N warnings
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Report only findings on lines added or changed since this git ref (e.g. origin/main)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Lint only shard K of N (1-based), a stable partition of the files for CI matrices
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Print only findings: no summary line
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print how many findings each rule produced instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
     /// Also lint hidden files and directories
     #[arg(long)]
     pub hidden: bool,
     /// Do not honour .gitignore and .ignore files
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+/// `--shard K/N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 1/4")?;
+    let index: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a number"))?;
+    let count: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if count == 0 || index == 0 || index > count {
+        return Err(format!("shard {index}/{count}: need 1 <= K <= N"));
+    }
+    Ok(Shard { index, count })
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +184,18 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array of findings
     Json,
+    /// One JSON finding per line
+    Jsonl,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// Reviewdog diagnostic format
+    Rdjson,
+    /// JUnit XML, one test case per file
+    Junit,
+    /// GitLab Code Quality report
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

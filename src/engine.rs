@@ -34,9 +34,24 @@ pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diag
     let ctx = Ctx::new(doc, set);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = Vec::new();
+    let mut fallbacks = Vec::new();
     for rule in set.rules.iter().filter(|r| !counts_findings(r)) {
-        ctx.run(rule, &mut first);
+        ctx.run(
+            rule,
+            if rule.fallback {
+                &mut fallbacks
+            } else {
+                &mut first
+            },
+        );
     }
+    // A catch-all rule stays quiet where a rule of its category already spoke.
+    let spoken: std::collections::HashSet<(usize, &str)> = first
+        .iter()
+        .map(|d| (d.context.start, d.rule.category.as_str()))
+        .collect();
+    fallbacks.retain(|d| !spoken.contains(&(d.context.start, d.rule.category.as_str())));
+    first.extend(fallbacks);
     let mut suppressor = suppress::Suppressor::new(doc, set);
     let mut out = suppressor.filter(first);
     let mut second = Vec::new();
@@ -334,6 +349,17 @@ impl<'a, 's> Ctx<'a, 's> {
         start..end
     }
 
+    /// Whether hit `h` of sentence `idx` is capitalised without starting the
+    /// sentence, outside a heading: then it is part of a name.
+    fn is_name_part(&self, idx: usize, h: &Range<usize>) -> bool {
+        let capital = self.text()[h.clone()].starts_with(char::is_uppercase);
+        let heading = self
+            .doc
+            .block_at(h.start)
+            .is_some_and(|b| matches!(self.doc.blocks()[b].kind, BlockKind::Heading(_)));
+        capital && !heading && self.sentence_starts[idx] != h.start
+    }
+
     fn is_question(&self, sentence: usize) -> bool {
         let r = &self.doc.sentences()[sentence].text;
         self.text()[r.clone()]
@@ -471,7 +497,19 @@ impl<'a, 's> Ctx<'a, 's> {
         }
     }
 
+    /// Whether any of `conds` hits somewhere in the document outside quotes.
+    fn document_has(&self, conds: &[Cond]) -> bool {
+        conds.iter().any(|c| {
+            c.sources
+                .iter()
+                .any(|&s| self.source_hits(s).iter().any(|h| !self.in_quotes(h.start)))
+        })
+    }
+
     fn run_sentence(&self, rule: &Rule, s: &SentenceRule, out: &mut Vec<Diagnostic>) {
+        if !s.document_any.is_empty() && !self.document_has(&s.document_any) {
+            return;
+        }
         let sentences = self.doc.sentences();
         let mut candidates = Vec::new();
         if let Some(first) = s.all.first() {
@@ -573,6 +611,9 @@ impl<'a, 's> Ctx<'a, 's> {
                     }
                     let sentence = abbreviate(&self.text()[r.clone()], 60);
                     for h in non_overlapping(hits) {
+                        if s.skip_capitalized && self.is_name_part(idx, &h) {
+                            continue;
+                        }
                         if !(excused(&h) || s.skip_quoted && self.in_quotes(h.start)) {
                             self.emit(rule, h, &[("sentence", &sentence)], &[], Vec::new(), out);
                         }

@@ -1,11 +1,19 @@
-//! `copylint check`.
+//! `copylint check`: walk, lint in parallel, filter (changed lines,
+//! baseline), render in order, and map the outcome to an exit code.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anstream::AutoStream;
-use copylint::render::{Concise, FileReport, Human, Json, Renderer, Summary};
-use copylint::walk::{DEFAULT_INCLUDE, PathFilter, Walker, display_path};
+use copylint::baseline::{self, Baseline, Entry};
+use copylint::changes::ChangedLines;
+use copylint::fingerprint::{file_fingerprints, stable_hash};
+use copylint::location::LineIndex;
+use copylint::render::{
+    Concise, FileReport, Github, Gitlab, Human, Json, JsonLines, Junit, Rdjson, Renderer, Sarif,
+    Statistics, Summary,
+};
+use copylint::walk::{DEFAULT_INCLUDE, PathFilter, Walker, display_path, lexical_absolute};
 use copylint::{Diagnostic, FailOn, Format, LintOptions, ReadError, RuleSet};
 use rayon::prelude::*;
 
@@ -15,19 +23,114 @@ use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 /// Files linted in parallel before their results are written, in order.
 const CHUNK: usize = 256;
 
+/// One linted (or unreadable) file.
 struct Outcome {
-    path: String,
-    result: Result<(String, Vec<Diagnostic>), ReadError>,
+    path: PathBuf,
+    shown: String,
+    result: Result<Linted, ReadError>,
 }
 
-fn lint_one(path: &Path, rules: &RuleSet, options: LintOptions) -> Outcome {
-    let result = copylint::read_text(path).map(|text| {
-        let found = copylint::lint_str(&text, Format::from_path(path), rules, options);
-        (text, found)
-    });
-    Outcome {
-        path: display_path(path),
-        result,
+struct Linted {
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    /// Fingerprints, when a baseline is read or written.
+    fingerprints: Vec<String>,
+}
+
+/// Everything the workers need, shared read-only.
+struct Job<'a> {
+    rules: &'a RuleSet,
+    options: LintOptions,
+    changed: Option<&'a ChangedLines>,
+    fingerprints: bool,
+}
+
+impl Job<'_> {
+    fn lint(
+        &self,
+        path: &Path,
+        shown: String,
+        text: Result<String, ReadError>,
+        format: Format,
+    ) -> Outcome {
+        let result = text.map(|source| {
+            let mut diagnostics = copylint::lint_str(&source, format, self.rules, self.options);
+            if let Some(changed) = self.changed {
+                let index = LineIndex::new(&source);
+                diagnostics.retain(|d| {
+                    changed.contains(path, index.position(&source, d.range.start).line)
+                });
+            }
+            let fingerprints = if self.fingerprints {
+                file_fingerprints(&diagnostics, &source)
+            } else {
+                Vec::new()
+            };
+            Linted {
+                source,
+                diagnostics,
+                fingerprints,
+            }
+        });
+        Outcome {
+            path: path.to_path_buf(),
+            shown,
+            result,
+        }
+    }
+}
+
+fn fail_on(args: &CheckArgs, configured: Option<FailOn>) -> FailOn {
+    match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Error,
+        Some(FailOnArg::Warning) => FailOn::Warning,
+        Some(FailOnArg::Suggestion) => FailOn::Suggestion,
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => configured.unwrap_or_default(),
+    }
+}
+
+fn renderer(args: &CheckArgs, rules: &RuleSet, fail_on: FailOn, color: bool) -> Box<dyn Renderer> {
+    if args.statistics {
+        return Box::new(Statistics::new(args.format == OutputFormat::Json));
+    }
+    match args.format {
+        OutputFormat::Human => Box::new(Human::new(color).quiet(args.quiet)),
+        OutputFormat::Concise => Box::new(Concise),
+        OutputFormat::Json => Box::new(Json::new()),
+        OutputFormat::Jsonl => Box::new(JsonLines),
+        OutputFormat::Github => Box::new(Github),
+        OutputFormat::Sarif => Box::new(Sarif::new(rules.catalog())),
+        OutputFormat::Rdjson => Box::new(Rdjson::new()),
+        OutputFormat::Junit => Box::new(Junit::new(fail_on)),
+        OutputFormat::Gitlab => Box::new(Gitlab::new()),
+    }
+}
+
+/// Where the report goes: standard output, or a file written atomically.
+enum Sink {
+    Stdout(BufWriter<AutoStream<io::StdoutLock<'static>>>),
+    File(BufWriter<tempfile::NamedTempFile>, PathBuf),
+}
+
+impl Sink {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(w) => w,
+            Sink::File(w, _) => w,
+        }
+    }
+
+    fn close(self) -> anyhow::Result<()> {
+        match self {
+            Sink::Stdout(mut w) => Ok(w.flush()?),
+            Sink::File(w, path) => {
+                let tmp = w.into_inner().map_err(|e| e.into_error())?;
+                tmp.persist(&path)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+                Ok(())
+            }
+        }
     }
 }
 
@@ -35,28 +138,44 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     let Some(setup) = setup(global, &[])? else {
         return Ok(Status::Error);
     };
-    let fail_on = match args.fail_on {
-        Some(FailOnArg::Error) => FailOn::Error,
-        Some(FailOnArg::Warning) => FailOn::Warning,
-        Some(FailOnArg::Suggestion) => FailOn::Suggestion,
-        Some(FailOnArg::Never) => FailOn::Never,
-        None => setup.config.file.fail_on.unwrap_or_default(),
-    };
-    let options = LintOptions {
-        report_unused_disables: args.report_unused_disables,
-    };
+    let fail_on = fail_on(args, setup.config.file.fail_on);
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let usage = |message: &str| {
+        anstream::eprintln!("{}: {message}", error_label());
+        Ok(Status::Error)
+    };
     if stdin && args.paths.len() > 1 {
-        anstream::eprintln!(
-            "{}: `-` (standard input) cannot be combined with other paths",
-            error_label()
-        );
-        return Ok(Status::Error);
+        return usage("`-` (standard input) cannot be combined with other paths");
     }
     if args.stdin_filename.is_some() && !stdin {
-        anstream::eprintln!("{}: --stdin-filename needs `-` as the path", error_label());
-        return Ok(Status::Error);
+        return usage("--stdin-filename needs `-` as the path");
     }
+    if stdin && (args.changed_since.is_some() || args.shard.is_some()) {
+        return usage("--changed-since and --shard work on files, not on standard input");
+    }
+    if args.statistics
+        && !matches!(
+            args.format,
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Json
+        )
+    {
+        return usage("--statistics prints a table (human, concise) or JSON (json)");
+    }
+
+    let changed = match &args.changed_since {
+        Some(reference) => match ChangedLines::since(&setup.cwd, reference) {
+            Ok(c) => Some(c),
+            Err(e) => return usage(&e.to_string()),
+        },
+        None => None,
+    };
+    let mut baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path, &setup.cwd) {
+            Ok(b) => Some(b),
+            Err(e) => return usage(&e.to_string()),
+        },
+        None => None,
+    };
 
     let mut had_error = false;
     let mut files: Vec<PathBuf> = Vec::new();
@@ -82,10 +201,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         exclude.extend(args.exclude.iter().cloned());
         let exclude = match PathFilter::new(&exclude) {
             Ok(f) => f,
-            Err(e) => {
-                anstream::eprintln!("{}: invalid --exclude glob: {e}", error_label());
-                return Ok(Status::Error);
-            }
+            Err(e) => return usage(&format!("invalid --exclude glob: {e}")),
         };
         let walker = Walker {
             include: PathFilter::new(&include)?,
@@ -106,42 +222,102 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             );
         }
         files = found;
+        if let Some(shard) = args.shard {
+            // Stable across machines and runs: a hash of the path relative to
+            // the configuration's directory, with `/` separators.
+            let base = lexical_absolute(&setup.cwd, &setup.config.base);
+            files.retain(|f| {
+                let key = baseline::relative_key(&base, &setup.cwd, f);
+                stable_hash(&key) % shard.count == shard.index - 1
+            });
+        }
+        if let Some(changed) = &changed {
+            files.retain(|f| changed.touches(f));
+        }
     }
 
-    let stdout = io::stdout();
-    let color = AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-    let mut out = BufWriter::new(AutoStream::auto(stdout.lock()));
-    let mut renderer: Box<dyn Renderer> = match args.format {
-        OutputFormat::Human => Box::new(Human::new(color)),
-        OutputFormat::Concise => Box::new(Concise),
-        OutputFormat::Json => Box::new(Json::new()),
+    let mut sink = match &args.output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot write {}: {}",
+                    path.display(),
+                    copylint::walk::io_message(&e)
+                )
+            })?;
+            Sink::File(BufWriter::new(tmp), path.clone())
+        }
+        None => Sink::Stdout(BufWriter::new(AutoStream::auto(io::stdout().lock()))),
     };
-    renderer.begin(&mut out)?;
+    let color =
+        args.output.is_none() && AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
+    let mut renderer = renderer(args, &setup.rules, fail_on, color);
+    let job = Job {
+        rules: &setup.rules,
+        options: LintOptions {
+            report_unused_disables: args.report_unused_disables,
+        },
+        changed: changed.as_ref(),
+        fingerprints: baseline.is_some() || args.write_baseline.is_some(),
+    };
+    let baseline_dir = args
+        .write_baseline
+        .as_ref()
+        .map(|p| baseline::baseline_dir(p, &setup.cwd))
+        .or_else(|| baseline.as_ref().map(|b| b.dir().to_path_buf()));
+    let mut recorded: Vec<Entry> = Vec::new();
+
+    renderer.begin(sink.writer())?;
     let mut summary = Summary::default();
     let mut failed = false;
     let mut emit =
         |outcome: Outcome, out: &mut dyn Write, summary: &mut Summary| -> io::Result<()> {
             match outcome.result {
-                Ok((source, diagnostics)) => {
+                Ok(mut linted) => {
                     summary.files += 1;
-                    for d in &diagnostics {
+                    if let Some(dir) = &baseline_dir {
+                        let key = baseline::relative_key(dir, &setup.cwd, &outcome.path);
+                        let entries: Vec<Entry> = linted
+                            .diagnostics
+                            .iter()
+                            .zip(&linted.fingerprints)
+                            .map(|(d, fp)| Entry {
+                                path: key.clone(),
+                                rule: d.rule.id.clone(),
+                                fingerprint: fp.clone(),
+                            })
+                            .collect();
+                        if let Some(b) = baseline.as_mut() {
+                            let known: Vec<bool> = entries.iter().map(|e| b.take(e)).collect();
+                            let mut keep = known.iter().map(|k| !k);
+                            linted.diagnostics.retain(|_| keep.next().unwrap_or(true));
+                        }
+                        recorded.extend(entries);
+                    }
+                    for d in &linted.diagnostics {
                         summary.counts.add(d.severity);
                         failed |= fail_on.fails(d.severity);
                     }
                     renderer.file(
                         out,
                         &FileReport {
-                            path: &outcome.path,
-                            source: &source,
-                            diagnostics: &diagnostics,
+                            path: &outcome.shown,
+                            source: &linted.source,
+                            diagnostics: &linted.diagnostics,
                         },
                     )
                 }
                 Err(e) => {
                     summary.errors += 1;
                     had_error = true;
+                    let message = e.to_string();
+                    renderer.error(out, &outcome.shown, &message)?;
                     out.flush()?;
-                    anstream::eprintln!("{}: {}: {e}", error_label(), outcome.path);
+                    anstream::eprintln!("{}: {}: {message}", error_label(), outcome.shown);
                     Ok(())
                 }
             }
@@ -159,34 +335,53 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         } else {
             Format::Markdown
         };
-        let result = copylint::text_from_bytes(bytes).map(|text| {
-            let found = copylint::lint_str(&text, format, &setup.rules, options);
-            (text, found)
-        });
-        emit(
-            Outcome {
-                path: display_path(&name),
-                result,
-            },
-            &mut out,
-            &mut summary,
-        )?;
+        let outcome = job.lint(
+            &name,
+            display_path(&name),
+            copylint::text_from_bytes(bytes),
+            format,
+        );
+        emit(outcome, sink.writer(), &mut summary)?;
     } else {
         for chunk in files.chunks(CHUNK) {
             let outcomes: Vec<Outcome> = chunk
                 .par_iter()
-                .map(|p| lint_one(p, &setup.rules, options))
+                .map(|p| {
+                    job.lint(
+                        p,
+                        display_path(p),
+                        copylint::read_text(p),
+                        Format::from_path(p),
+                    )
+                })
                 .collect();
             for outcome in outcomes {
-                emit(outcome, &mut out, &mut summary)?;
+                emit(outcome, sink.writer(), &mut summary)?;
             }
         }
     }
-    renderer.finish(&mut out, &summary)?;
-    out.flush()?;
+    renderer.finish(sink.writer(), &summary)?;
+    sink.close()?;
+
+    if let Some(path) = &args.write_baseline
+        && let Err(e) = baseline::write(path, recorded)
+    {
+        anstream::eprintln!("{}: {e}", error_label());
+        return Ok(Status::Error);
+    }
+    let too_many_warnings = args
+        .max_warnings
+        .is_some_and(|max| summary.counts.warning > max);
+    if too_many_warnings && !args.quiet {
+        anstream::eprintln!(
+            "{} warnings exceed --max-warnings {}",
+            summary.counts.warning,
+            args.max_warnings.unwrap_or_default()
+        );
+    }
     Ok(if had_error {
         Status::Error
-    } else if failed {
+    } else if failed || too_many_warnings {
         Status::Failed
     } else {
         Status::Clean

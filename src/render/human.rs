@@ -19,11 +19,21 @@ const MAX_WIDTH: usize = 120;
 #[derive(Debug)]
 pub struct Human {
     color: bool,
+    quiet: bool,
 }
 
 impl Human {
     pub fn new(color: bool) -> Self {
-        Human { color }
+        Human {
+            color,
+            quiet: false,
+        }
+    }
+
+    /// Without the closing summary line.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     fn paint(&self, style: Style, text: &str) -> String {
@@ -113,6 +123,9 @@ impl Renderer for Human {
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
         let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
         let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
         let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();

@@ -1,4 +1,5 @@
-//! A JSON array with one object per finding (one per line).
+//! `json`: a JSON array with one object per finding (one per line);
+//! `jsonl`: one JSON object per line, nothing else.
 
 use std::io::{self, Write};
 
@@ -37,5 +38,23 @@ impl Renderer for Json {
 
     fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
         out.write_all(if self.first { b"]\n" } else { b"\n]\n" })
+    }
+}
+
+/// One finding per line, the same objects as [`Json`].
+#[derive(Debug, Default)]
+pub struct JsonLines;
+
+impl Renderer for JsonLines {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport<'_>) -> io::Result<()> {
+        if r.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let index = LineIndex::new(r.source);
+        for d in r.diagnostics {
+            serde_json::to_writer(&mut *out, &Located::new(r.path, r.source, &index, d))?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
     }
 }

@@ -3,8 +3,14 @@
 //! never detects.
 
 mod concise;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod rdjson;
+mod sarif;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -14,8 +20,22 @@ use crate::diagnostic::{Counts, Diagnostic};
 use crate::location::{LineIndex, Position};
 
 pub use concise::Concise;
+pub use github::Github;
+pub use gitlab::Gitlab;
 pub use human::Human;
-pub use json::Json;
+pub use json::{Json, JsonLines};
+pub use junit::Junit;
+pub use rdjson::Rdjson;
+pub use sarif::Sarif;
+pub use statistics::Statistics;
+
+/// Where copylint's documentation lives (rule help links in SARIF and rdjson).
+pub const HOMEPAGE: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The documentation anchor of a rule.
+pub fn rule_url(id: &str) -> String {
+    format!("{HOMEPAGE}/blob/main/docs/rules.md#{id}")
+}
 
 /// The findings of one file, with its source for positions and snippets.
 #[derive(Debug)]
@@ -43,6 +63,11 @@ pub trait Renderer {
     }
     /// Called once per checked file, in output order (also for files with no findings).
     fn file(&mut self, out: &mut dyn Write, report: &FileReport<'_>) -> io::Result<()>;
+    /// Called for a file that could not be read (the message also goes to
+    /// stderr); formats that can carry errors record it.
+    fn error(&mut self, _out: &mut dyn Write, _path: &str, _message: &str) -> io::Result<()> {
+        Ok(())
+    }
     /// Called after the last file.
     fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
         Ok(())

@@ -52,11 +52,13 @@ pub(crate) struct SentenceRule {
     pub all: Vec<Cond>,
     pub none: Vec<Cond>,
     pub none_in: NoneIn,
+    pub document_any: Vec<Cond>,
     pub starts_with: Option<Cond>,
     pub not_starts_with: Option<Cond>,
     pub person: Vec<Person>,
     pub question: Option<bool>,
     pub skip_quoted: bool,
+    pub skip_capitalized: bool,
     pub report: Report,
 }
 
@@ -116,6 +118,7 @@ pub(crate) struct Rule {
     pub severity: Severity,
     pub scope: Vec<Scope>,
     pub exceptions: Option<MatcherId>,
+    pub fallback: bool,
     pub body: Body,
 }
 
@@ -361,6 +364,20 @@ impl RuleSet {
         RuleSet::compile(&lib, &Selection::default())
     }
 
+    /// Every rule a finding can come from: the active rules and copylint's
+    /// own suppression rules, with their effective severity.
+    pub fn catalog(&self) -> Vec<(Arc<RuleInfo>, Severity)> {
+        let meta = [
+            &*crate::suppress::INVALID_SUPPRESSION,
+            &*crate::suppress::UNUSED_SUPPRESSION,
+        ];
+        self.rules
+            .iter()
+            .map(|r| (r.info.clone(), r.severity))
+            .chain(meta.into_iter().map(|m| (m.clone(), m.severity)))
+            .collect()
+    }
+
     /// Active rules with their effective severity, in load order.
     pub fn rules(&self) -> impl Iterator<Item = (&Arc<RuleInfo>, Severity)> {
         self.rules.iter().map(|r| (&r.info, r.severity))
@@ -577,6 +594,7 @@ fn compile_rule(
             all: conds(b, &v.all)?,
             none: conds(b, &v.none)?,
             none_in: v.none_in,
+            document_any: conds(b, &v.document_any)?,
             starts_with: v
                 .starts_with
                 .as_ref()
@@ -590,6 +608,7 @@ fn compile_rule(
             person: v.person.clone(),
             question: v.question,
             skip_quoted: v.skip_quoted,
+            skip_capitalized: v.skip_capitalized,
             report: v.report,
         };
         if rule.any.is_empty()
@@ -742,6 +761,7 @@ fn compile_rule(
         info: Arc::new(info),
         scope: spec.scope.clone().unwrap_or_default(),
         exceptions,
+        fallback: spec.fallback.unwrap_or(false),
         body,
     })
 }

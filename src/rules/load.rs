@@ -203,7 +203,7 @@ mod tests {
     fn schema_errors_are_located() {
         assert_eq!(
             err("id: a\ncategory: cta\nphrasez: [x]\n"),
-            "r.yaml:3:1: unknown field `phrasez`, expected one of id, extends, category, severity, message, why, scope, exceptions, examples, phrases, patterns, lists, substitution, sentence, unbacked, specificity, occurrence"
+            "r.yaml:3:1: unknown field `phrasez`, expected one of id, extends, category, severity, message, why, scope, exceptions, examples, fallback, phrases, patterns, lists, substitution, sentence, unbacked, specificity, occurrence"
         );
         assert!(
             err("id: a\nseverity: fatal\n").starts_with("r.yaml:2:11: unknown variant `fatal`")

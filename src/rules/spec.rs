@@ -35,6 +35,10 @@ pub struct RuleSpec {
     pub exceptions: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub examples: Option<Examples>,
+    /// Report a sentence only when no other rule of the same category
+    /// flagged it (for broad catch-all rules).
+    #[serde(default)]
+    pub fallback: Option<bool>,
 
     // Matchers: exactly one kind per rule.
     #[serde(default)]
@@ -90,6 +94,7 @@ impl RuleSpec {
             why: self.why.or(b.why),
             scope: self.scope.or(b.scope),
             exceptions: self.exceptions.or(b.exceptions),
+            fallback: self.fallback.or(b.fallback),
             examples: if inherit_examples {
                 self.examples.or(b.examples)
             } else {
@@ -272,6 +277,10 @@ pub struct SentenceSpec {
     pub none: Vec<Spanned<Condition>>,
     #[serde(default)]
     pub none_in: NoneIn,
+    /// At least one of these must hit somewhere in the document, outside
+    /// quotation marks ("the page speaks as `we` or to `you`").
+    #[serde(default)]
+    pub document_any: Vec<Spanned<Condition>>,
     #[serde(default)]
     pub starts_with: Option<Spanned<Condition>>,
     #[serde(default)]
@@ -282,6 +291,11 @@ pub struct SentenceSpec {
     pub question: Option<bool>,
     #[serde(default)]
     pub skip_quoted: bool,
+    /// Skip hits that start with a capital letter but do not start their
+    /// sentence: part of a name ("Premier League", "Lake Superior").
+    /// Headings (often in title case) are still checked.
+    #[serde(default)]
+    pub skip_capitalized: bool,
     #[serde(default)]
     pub report: Report,
 }
