@@ -53,7 +53,7 @@ pub struct ConfigFile {
 pub struct Vocabulary {
     /// Terms never flagged, e.g. a product name that contains a flagged word.
     #[serde(default)]
-    pub accept: Vec<String>,
+    pub accept: Vec<Spanned<String>>,
 }
 
 /// A loaded configuration (possibly none).
@@ -205,7 +205,13 @@ impl Config {
                     (sel, sev.value)
                 })
                 .collect(),
-            accept: self.file.vocabulary.accept.clone(),
+            accept: self
+                .file
+                .vocabulary
+                .accept
+                .iter()
+                .map(|t| Selector::located(t, &origin))
+                .collect(),
             categories: self
                 .file
                 .categories
@@ -243,7 +249,8 @@ mod tests {
         assert_eq!(sel.select[0].name, "cta");
         assert_eq!(sel.select[0].line, 3);
         assert_eq!(sel.severity[0].1, Severity::Suggestion);
-        assert_eq!(sel.accept, vec!["Seamless Docs"]);
+        assert_eq!(sel.accept[0].name, "Seamless Docs");
+        assert_eq!((sel.accept[0].line, sel.accept[0].column), (10, 12));
     }
 
     #[test]

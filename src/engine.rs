@@ -97,7 +97,7 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     true
 }
 
-/// Fills the hit table: one automaton pass and one regex-set pass.
+/// Fills the hit table: one automaton pass, then each regex.
 fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
     let text = doc.text();
     let m = &set.matchers;
@@ -112,16 +112,14 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
             }
         }
     }
-    let mut run = |i: usize| {
-        for found in m.regexes[i].find_iter(text) {
+    for (re, owners) in m.regexes.iter().zip(&m.regex_owners) {
+        for found in re.find_iter(text) {
             if !found.is_empty() {
-                hits[m.regex_owners[i] as usize].push(found.range());
+                for &owner in owners {
+                    hits[owner as usize].push(found.range());
+                }
             }
         }
-    };
-    match &m.regex_set {
-        Some(rs) => rs.matches(text).iter().for_each(&mut run),
-        None => (0..m.regexes.len()).for_each(&mut run),
     }
     for h in &mut hits {
         h.sort_by_key(|r| (r.start, r.end));
@@ -130,9 +128,10 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
     if let Some(accept) = set.accept {
         let accepted = std::mem::take(&mut hits[accept as usize]);
         if !accepted.is_empty() {
+            let max_len = longest(&accepted);
             for (id, h) in hits.iter_mut().enumerate() {
                 if id != accept as usize {
-                    h.retain(|r| first_overlapping(&accepted, r).is_none());
+                    h.retain(|r| !overlaps_any(&accepted, max_len, r));
                 }
             }
         }
@@ -154,11 +153,20 @@ fn starting_in<'h>(hits: &'h [Range<usize>], r: &Range<usize>) -> &'h [Range<usi
     &hits[lo..hi.max(lo)]
 }
 
-/// A hit that overlaps `r` (hits are short, so looking back a little suffices
-/// in practice; we scan back until a hit ends before `r`).
-fn first_overlapping<'h>(hits: &'h [Range<usize>], r: &Range<usize>) -> Option<&'h Range<usize>> {
-    let i = hits.partition_point(|h| h.start < r.end);
-    hits[..i].iter().rev().find(|h| h.end > r.start)
+/// Length of the longest of `hits`.
+fn longest(hits: &[Range<usize>]) -> usize {
+    hits.iter().map(|h| h.len()).max().unwrap_or(0)
+}
+
+/// Whether any of sorted `hits` (none longer than `max_len`) overlaps `r`.
+/// Only hits starting within `max_len` before `r` can reach into it, so
+/// the scan is bounded.
+fn overlaps_any(hits: &[Range<usize>], max_len: usize, r: &Range<usize>) -> bool {
+    let lo = hits.partition_point(|h| h.start + max_len <= r.start);
+    let hi = hits.partition_point(|h| h.start < r.end.max(r.start + 1));
+    hits[lo..hi.max(lo)]
+        .iter()
+        .any(|h| h.end > r.start && h.start < r.end.max(r.start + 1))
 }
 
 /// Keeps the longest of overlapping hits, leftmost first.
@@ -178,18 +186,22 @@ struct Ctx<'a, 's> {
     set: &'a RuleSet,
     hits: Vec<Vec<Range<usize>>>,
     classes: [OnceCell<Vec<Range<usize>>>; Class::ALL.len()],
+    /// Length of the longest hit of each matcher (bounds overlap scans).
+    max_len: Vec<usize>,
     /// Offset of the first word of every sentence.
     sentence_starts: Vec<usize>,
-    quotes: OnceCell<Vec<Range<usize>>>,
+    quotes: OnceCell<(Vec<Range<usize>>, usize)>,
 }
 
 impl<'a, 's> Ctx<'a, 's> {
     fn new(doc: &'a Document<'s>, set: &'a RuleSet) -> Self {
         let hits = collect_hits(doc, set);
+        let max_len = hits.iter().map(|h| longest(h)).collect();
         let mut ctx = Ctx {
             doc,
             set,
             hits,
+            max_len,
             classes: Default::default(),
             sentence_starts: Vec::new(),
             quotes: OnceCell::new(),
@@ -334,19 +346,25 @@ impl<'a, 's> Ctx<'a, 's> {
         out
     }
 
-    /// The clause of sentence `r` around hit `h`: the text between the
-    /// nearest commas, semicolons, colons, dashes or brackets.
-    fn clause_around(&self, r: &Range<usize>, h: &Range<usize>) -> Range<usize> {
+    /// Where the clauses of sentence `r` break: the offsets of its commas,
+    /// semicolons, colons, dashes, brackets and inner full stops.
+    fn clause_breaks(&self, r: &Range<usize>) -> Vec<Range<usize>> {
         const BREAKS: &[char] = &[
             ',', ';', ':', '(', ')', '\u{2014}', '\u{2013}', '.', '!', '?',
         ];
-        let text = self.text();
-        let start = text[r.start..h.start].rfind(BREAKS).map_or(r.start, |i| {
-            let c = text[r.start + i..].chars().next().map_or(1, char::len_utf8);
-            r.start + i + c
-        });
-        let end = text[h.end..r.end].find(BREAKS).map_or(r.end, |i| h.end + i);
-        start..end
+        self.text()[r.clone()]
+            .match_indices(BREAKS)
+            .map(|(i, s)| r.start + i..r.start + i + s.len())
+            .collect()
+    }
+
+    /// The clause of sentence `r` around hit `h`, given its `breaks`.
+    fn clause_around(r: &Range<usize>, breaks: &[Range<usize>], h: &Range<usize>) -> Range<usize> {
+        let before = breaks.partition_point(|b| b.end <= h.start);
+        let start = before.checked_sub(1).map_or(r.start, |i| breaks[i].end);
+        let after = breaks.partition_point(|b| b.start < h.end);
+        let end = breaks.get(after).map_or(r.end, |b| b.start);
+        start..end.max(start)
     }
 
     /// Whether hit `h` of sentence `idx` is capitalised without starting the
@@ -386,7 +404,7 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// Spans inside double quotes, per block; an unclosed quote runs to the
     /// end of its block.
-    fn quotes(&self) -> &[Range<usize>] {
+    fn quotes(&self) -> &(Vec<Range<usize>>, usize) {
         self.quotes.get_or_init(|| {
             let mut out = Vec::new();
             for b in self.doc.blocks() {
@@ -404,12 +422,14 @@ impl<'a, 's> Ctx<'a, 's> {
                     out.push(b.text.start + s..b.text.end);
                 }
             }
-            out
+            let max_len = longest(&out);
+            (out, max_len)
         })
     }
 
     fn in_quotes(&self, pos: usize) -> bool {
-        first_overlapping(self.quotes(), &(pos..pos + 1)).is_some()
+        let (quotes, max_len) = self.quotes();
+        overlaps_any(quotes, *max_len, &(pos..pos + 1))
     }
 
     fn sentences_of(&self, hits: &[Range<usize>], into: &mut Vec<usize>) {
@@ -429,7 +449,7 @@ impl<'a, 's> Ctx<'a, 's> {
             return;
         }
         if let Some(ex) = rule.exceptions
-            && first_overlapping(self.matcher_hits(ex), &at).is_some()
+            && overlaps_any(self.matcher_hits(ex), self.max_len[ex as usize], &at)
         {
             return;
         }
@@ -578,10 +598,16 @@ impl<'a, 's> Ctx<'a, 's> {
             } else {
                 &s.any
             };
-            // With `none_in: clause`, a hit is excused only by evidence in its own clause.
+            // With `none_in: clause`, a hit is excused only by evidence in its
+            // own clause (breaks computed once per sentence).
+            let breaks = if s.none_in == NoneIn::Clause {
+                self.clause_breaks(r)
+            } else {
+                Vec::new()
+            };
             let excused = |h: &Range<usize>| {
                 s.none_in == NoneIn::Clause && {
-                    let clause = self.clause_around(r, h);
+                    let clause = Self::clause_around(r, &breaks, h);
                     s.none.iter().any(|c| self.any_in(c, &clause))
                 }
             };
@@ -1329,6 +1355,83 @@ mod kind_tests {
     }
 
     #[test]
+    fn enable_with_names_inside_a_bare_disable_reenables_just_those() {
+        let r = rule("demo", "phrases: [book a demo]\n");
+        let u = "id: hype\ncategory: unspecific\nmessage: m\nwhy: w\nphrases: [amazing]\n";
+        let text = "<!-- copylint-disable -->\nBook a demo. Amazing.\n<!-- copylint-enable unspecific -->\nBook a demo. Amazing.\n";
+        let found = run_with(
+            &[&r, u],
+            text,
+            LintOptions {
+                report_unused_disables: true,
+            },
+        );
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["hype"],
+            "only the re-enabled category is reported after the enable"
+        );
+    }
+
+    #[test]
+    fn suppression_rules_follow_the_selection() {
+        let r = rule("demo", "phrases: [book a demo]\n");
+        let builtin = crate::rules::load::builtin_files()
+            .into_iter()
+            .map(|(o, t)| (o, std::sync::Arc::<str>::from(t)))
+            .collect();
+        let mut errors = Vec::new();
+        let lib = crate::rules::RuleLibrary::from_files(
+            builtin,
+            vec![(
+                crate::rules::Origin::Inline("r.yaml".into()),
+                std::sync::Arc::from(r.as_str()),
+            )],
+            false,
+            &mut errors,
+        );
+        let text = "<!-- copylint-disable nope -->\nBook a demo.\n";
+        let with = |sel: crate::rules::Selection| {
+            let set = crate::rules::RuleSet::compile(&lib, &sel).unwrap();
+            lint_str(text, Format::Markdown, &set, LintOptions::default())
+                .into_iter()
+                .map(|d| (d.rule.id.clone(), d.severity))
+                .collect::<Vec<_>>()
+        };
+        use crate::rules::Selector;
+        let all = with(crate::rules::Selection::default());
+        assert_eq!(all.len(), 2);
+        let ignored = with(crate::rules::Selection {
+            ignore: vec![Selector::new("suppression")],
+            ..Default::default()
+        });
+        assert_eq!(
+            ignored
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>(),
+            vec!["demo"]
+        );
+        let selected = with(crate::rules::Selection {
+            select: vec![Selector::new("cta")],
+            ..Default::default()
+        });
+        assert_eq!(selected.len(), 1);
+        let graded = with(crate::rules::Selection {
+            severity: vec![(Selector::new("invalid-suppression"), crate::Severity::Error)],
+            ..Default::default()
+        });
+        assert!(graded.contains(&("invalid-suppression".to_string(), crate::Severity::Error)));
+    }
+
+    #[test]
+    fn classes_are_accepted_as_top_level_lists() {
+        let r = rule("figures", "lists: [number]\n");
+        assert_eq!(texts(&run(&[&r], "We sold 40 bikes.")), vec!["40"]);
+    }
+
+    #[test]
     fn vocabulary_accept_cancels_hits_inside_accepted_terms() {
         let lib_rule = rule("seamless", "phrases: [seamless]\n");
         let builtin = crate::rules::load::builtin_files()
@@ -1346,7 +1449,7 @@ mod kind_tests {
             &mut errors,
         );
         let sel = crate::rules::Selection {
-            accept: vec!["Seamless Labs".into()],
+            accept: vec![crate::rules::Selector::new("Seamless Labs")],
             ..Default::default()
         };
         let set = crate::rules::RuleSet::compile(&lib, &sel).unwrap();

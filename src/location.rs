@@ -8,6 +8,10 @@ use std::ops::Range;
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position computed, `(offset, line index, column)`: findings
+    /// come in order, so the next column is counted from here, not from the
+    /// start of a long line.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// A 1-based line and column.
@@ -31,7 +35,10 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, usize::MAX, 0)),
+        }
     }
 
     /// 0-based index of the line containing `offset`.
@@ -45,8 +52,17 @@ impl LineIndex {
     pub fn position(&self, src: &str, offset: usize) -> Position {
         let offset = offset.min(src.len());
         let line = self.line_of(offset);
-        let start = self.starts[line].min(offset);
-        let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let (last_offset, last_line, last_column) = self.last.get();
+        let column = if last_line == line && last_offset <= offset {
+            last_column
+                + src
+                    .get(last_offset..offset)
+                    .map_or(0, |s| s.chars().count())
+        } else {
+            let start = self.starts[line].min(offset);
+            src.get(start..offset).map_or(0, |s| s.chars().count()) + 1
+        };
+        self.last.set((offset, line, column));
         Position {
             line: line + 1,
             column,
@@ -63,10 +79,6 @@ impl LineIndex {
             end -= 1;
         }
         start..end
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
     }
 }
 
@@ -86,6 +98,25 @@ mod tests {
         assert_eq!(idx.position(src, e), Position { line: 3, column: 1 });
         assert_eq!(&src[idx.line_range(src, 2)], "cé d");
         assert_eq!(&src[idx.line_range(src, 1)], "ab");
+    }
+
+    #[test]
+    fn positions_in_any_order_agree_with_counting_from_the_line_start() {
+        let src = "aé b\ncdé f g\n";
+        let idx = LineIndex::new(src);
+        let offsets: Vec<usize> = src.char_indices().map(|(i, _)| i).collect();
+        let fresh: Vec<Position> = offsets
+            .iter()
+            .map(|&o| LineIndex::new(src).position(src, o))
+            .collect();
+        let forward: Vec<Position> = offsets.iter().map(|&o| idx.position(src, o)).collect();
+        let backward: Vec<Position> = offsets
+            .iter()
+            .rev()
+            .map(|&o| idx.position(src, o))
+            .collect();
+        assert_eq!(forward, fresh);
+        assert_eq!(backward.into_iter().rev().collect::<Vec<_>>(), fresh);
     }
 
     #[test]

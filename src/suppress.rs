@@ -26,7 +26,7 @@ pub static INVALID_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
         category: SUPPRESSION_CATEGORY.into(),
         severity: Severity::Warning,
         kind: "built-in",
-        message: "{match}".into(),
+        message: "A suppression comment names an unknown directive, rule or category".into(),
         why: "A suppression comment that names no known rule or category silences nothing; fix the name or remove the comment.".into(),
         source: "copylint".into(),
         builtin: true,
@@ -41,7 +41,7 @@ pub static UNUSED_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
         category: SUPPRESSION_CATEGORY.into(),
         severity: Severity::Warning,
         kind: "built-in",
-        message: "{match}".into(),
+        message: "A suppression comment suppresses nothing".into(),
         why: "Suppressions outlive the text they were written for; remove the ones that no longer silence anything.".into(),
         source: "copylint".into(),
         builtin: true,
@@ -66,25 +66,49 @@ struct Directive {
     comment: Range<usize>,
 }
 
-/// A stretch of source where one name (or every rule: `None`) is silenced.
+/// A stretch of source where one name (or every rule: `None`, minus
+/// `except`) is silenced.
 #[derive(Debug)]
 struct Region {
     range: Range<usize>,
     name: Option<String>,
+    /// Names re-enabled inside an every-rule region.
+    except: Vec<String>,
     directive: usize,
     used: bool,
 }
 
-fn problem(rule: &Arc<RuleInfo>, range: Range<usize>, message: String) -> Diagnostic {
-    Diagnostic {
+impl Region {
+    fn covers(&self, d: &Diagnostic) -> bool {
+        let inside = self.range.start <= d.range.start
+            && d.range.start < self.range.end.max(self.range.start + 1);
+        let named = |n: &String| *n == d.rule.id || *n == d.rule.category;
+        inside
+            && match &self.name {
+                Some(n) => named(n),
+                None => !self.except.iter().any(named),
+            }
+    }
+}
+
+/// A finding of one of copylint's suppression rules, unless the
+/// configuration deselected it.
+fn problem(
+    set: &RuleSet,
+    rule: &Arc<RuleInfo>,
+    range: Range<usize>,
+    message: String,
+) -> Option<Diagnostic> {
+    let severity = set.suppression_severity(&rule.id)?;
+    Some(Diagnostic {
         rule: rule.clone(),
-        severity: rule.severity,
+        severity,
         context: range.clone(),
         range,
         message,
         related: Vec::new(),
         suggestions: Vec::new(),
-    }
+    })
 }
 
 fn parse(doc: &Document<'_>, set: &RuleSet, problems: &mut Vec<Diagnostic>) -> Vec<Directive> {
@@ -105,7 +129,8 @@ fn parse(doc: &Document<'_>, set: &RuleSet, problems: &mut Vec<Diagnostic>) -> V
             "disable-next-line" => Kind::NextLine,
             "disable-file" => Kind::File,
             other => {
-                problems.push(problem(
+                problems.extend(problem(
+                    set,
                     &INVALID_SUPPRESSION,
                     comment.clone(),
                     format!("unknown directive `copylint-{other}` (expected copylint-disable, copylint-enable, copylint-disable-next-line or copylint-disable-file)"),
@@ -122,7 +147,8 @@ fn parse(doc: &Document<'_>, set: &RuleSet, problems: &mut Vec<Diagnostic>) -> V
             if set.knows(name) {
                 names.push(name.to_string());
             } else {
-                problems.push(problem(
+                problems.extend(problem(
+                    set,
                     &INVALID_SUPPRESSION,
                     comment.clone(),
                     format!("unknown rule or category `{name}` in suppression comment"),
@@ -172,8 +198,15 @@ fn next_line(src: &str, pos: usize) -> Range<usize> {
 fn regions(doc: &Document<'_>, directives: &[Directive]) -> Vec<Region> {
     let len = doc.source().len();
     let mut out = Vec::new();
-    // Open `disable` regions: (name, start, directive).
-    let mut open: Vec<(Option<String>, usize, usize)> = Vec::new();
+    // Open `disable` regions, closed by `enable` or the end of the file.
+    let mut open: Vec<Region> = Vec::new();
+    let region = |name: Option<String>, range: Range<usize>, directive: usize| Region {
+        range,
+        name,
+        except: Vec::new(),
+        directive,
+        used: false,
+    };
     let names_of = |d: &Directive| -> Vec<Option<String>> {
         if d.names.is_empty() {
             vec![None]
@@ -185,68 +218,61 @@ fn regions(doc: &Document<'_>, directives: &[Directive]) -> Vec<Region> {
         match d.kind {
             Kind::Disable => {
                 for name in names_of(d) {
-                    open.push((name, d.comment.end, i));
+                    open.push(region(name, d.comment.end..len, i));
                 }
             }
             Kind::Enable => {
-                open.retain(|(name, start, directive)| {
+                let mut still_open = Vec::new();
+                for mut r in open.drain(..) {
                     let closes =
-                        d.names.is_empty() || name.as_ref().is_some_and(|n| d.names.contains(n));
-                    if closes {
-                        out.push(Region {
-                            range: *start..d.comment.start,
-                            name: name.clone(),
-                            directive: *directive,
-                            used: false,
-                        });
+                        d.names.is_empty() || r.name.as_ref().is_some_and(|n| d.names.contains(n));
+                    // `enable NAME` inside `disable` (every rule): the
+                    // every-rule region goes on, minus NAME.
+                    let carve = r.name.is_none() && !d.names.is_empty();
+                    if closes || carve {
+                        let mut done =
+                            region(r.name.clone(), r.range.start..d.comment.start, r.directive);
+                        done.except = r.except.clone();
+                        out.push(done);
                     }
-                    !closes
-                });
+                    if carve {
+                        r.range.start = d.comment.end;
+                        r.except.extend(d.names.iter().cloned());
+                        still_open.push(r);
+                    } else if !closes {
+                        still_open.push(r);
+                    }
+                }
+                open = still_open;
             }
             Kind::NextLine => {
                 let line = next_line(doc.source(), d.comment.end);
                 for name in names_of(d) {
-                    out.push(Region {
-                        range: line.clone(),
-                        name,
-                        directive: i,
-                        used: false,
-                    });
+                    out.push(region(name, line.clone(), i));
                 }
             }
             Kind::File => {
                 for name in names_of(d) {
-                    out.push(Region {
-                        range: 0..len,
-                        name,
-                        directive: i,
-                        used: false,
-                    });
+                    out.push(region(name, 0..len, i));
                 }
             }
         }
     }
-    for (name, start, directive) in open {
-        out.push(Region {
-            range: start..len,
-            name,
-            directive,
-            used: false,
-        });
-    }
+    out.extend(open);
     out
 }
 
 /// The suppression comments of one document: filters findings (possibly in
 /// several rounds) and finally reports problems with the comments.
-pub(crate) struct Suppressor {
+pub(crate) struct Suppressor<'a> {
+    set: &'a RuleSet,
     directives: Vec<Directive>,
     regions: Vec<Region>,
     problems: Vec<Diagnostic>,
 }
 
-impl Suppressor {
-    pub(crate) fn new(doc: &Document<'_>, set: &RuleSet) -> Self {
+impl<'a> Suppressor<'a> {
+    pub(crate) fn new(doc: &Document<'_>, set: &'a RuleSet) -> Self {
         let mut problems = Vec::new();
         let directives = if doc.comments().is_empty() {
             Vec::new()
@@ -255,6 +281,7 @@ impl Suppressor {
         };
         let regions = regions(doc, &directives);
         Suppressor {
+            set,
             directives,
             regions,
             problems,
@@ -270,13 +297,7 @@ impl Suppressor {
         for f in findings {
             let mut suppressed = false;
             for r in self.regions.iter_mut() {
-                let covers = r.range.start <= f.range.start
-                    && f.range.start < r.range.end.max(r.range.start + 1);
-                let names = r
-                    .name
-                    .as_ref()
-                    .is_none_or(|n| *n == f.rule.id || *n == f.rule.category);
-                if covers && names {
+                if r.covers(&f) {
                     r.used = true;
                     suppressed = true;
                 }
@@ -293,12 +314,13 @@ impl Suppressor {
     pub(crate) fn finish(self, report_unused: bool) -> Vec<Diagnostic> {
         let mut problems = self.problems;
         if report_unused {
+            let mut reported = std::collections::HashSet::new();
             for r in &self.regions {
                 let used = self
                     .regions
                     .iter()
                     .any(|o| o.directive == r.directive && o.name == r.name && o.used);
-                if used {
+                if used || !reported.insert((r.directive, r.name.clone())) {
                     continue;
                 }
                 let d = &self.directives[r.directive];
@@ -306,7 +328,8 @@ impl Suppressor {
                     .name
                     .as_ref()
                     .map_or_else(|| "every rule".to_string(), |n| format!("`{n}`"));
-                problems.push(problem(
+                problems.extend(problem(
+                    self.set,
                     &UNUSED_SUPPRESSION,
                     d.comment.clone(),
                     format!("suppression of {what} suppressed nothing"),

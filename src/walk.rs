@@ -88,7 +88,8 @@ impl Walker {
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
     }
 
-    fn excluded(&self, path: &Path) -> bool {
+    /// Whether `path` matches an exclude glob (itself or a parent directory).
+    pub fn excluded(&self, path: &Path) -> bool {
         !self.exclude.is_empty() && {
             let rel = self.relative(path);
             self.exclude.matches(&rel)

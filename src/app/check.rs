@@ -177,50 +177,54 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         None => None,
     };
 
-    let mut had_error = false;
-    let mut files: Vec<PathBuf> = Vec::new();
-    if !stdin {
-        let include: Vec<String> = if setup.config.file.include.is_empty() {
-            DEFAULT_INCLUDE.iter().map(|s| (*s).to_string()).collect()
-        } else {
-            setup
-                .config
-                .file
-                .include
-                .iter()
-                .map(|g| g.value.clone())
-                .collect()
-        };
-        let mut exclude: Vec<String> = setup
+    let include: Vec<String> = if setup.config.file.include.is_empty() {
+        DEFAULT_INCLUDE.iter().map(|s| (*s).to_string()).collect()
+    } else {
+        setup
             .config
             .file
-            .exclude
+            .include
             .iter()
             .map(|g| g.value.clone())
-            .collect();
-        exclude.extend(args.exclude.iter().cloned());
-        let exclude = match PathFilter::new(&exclude) {
-            Ok(f) => f,
-            Err(e) => return usage(&format!("invalid --exclude glob: {e}")),
-        };
-        let walker = Walker {
-            include: PathFilter::new(&include)?,
-            exclude,
-            base: setup.config.base.clone(),
-            cwd: setup.cwd.clone(),
-            hidden: args.hidden,
-            no_ignore: args.no_ignore,
-        };
+            .collect()
+    };
+    let mut exclude: Vec<String> = setup
+        .config
+        .file
+        .exclude
+        .iter()
+        .map(|g| g.value.clone())
+        .collect();
+    exclude.extend(args.exclude.iter().cloned());
+    let exclude = match PathFilter::new(&exclude) {
+        Ok(f) => f,
+        Err(e) => return usage(&format!("invalid --exclude glob: {e}")),
+    };
+    let walker = Walker {
+        include: PathFilter::new(&include)?,
+        exclude,
+        base: setup.config.base.clone(),
+        cwd: setup.cwd.clone(),
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    // Paths that could not be walked: reported like unreadable files.
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    // `--stdin-filename` names the text for `exclude` too, as for editors
+    // and hooks that pipe a file through copylint.
+    let stdin_excluded = stdin
+        && args
+            .stdin_filename
+            .as_ref()
+            .is_some_and(|n| walker.excluded(n));
+    if !stdin {
         let (found, errors) = walker.walk(&args.paths);
-        for e in errors {
-            had_error = true;
-            anstream::eprintln!(
-                "{}: {}: {}",
-                error_label(),
-                display_path(&e.path),
-                e.message
-            );
-        }
+        unreadable.extend(
+            errors
+                .into_iter()
+                .map(|e| (display_path(&e.path), e.message)),
+        );
         files = found;
         if let Some(shard) = args.shard {
             // Stable across machines and runs: a hash of the path relative to
@@ -274,6 +278,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     renderer.begin(sink.writer())?;
     let mut summary = Summary::default();
     let mut failed = false;
+    let mut had_error = !unreadable.is_empty();
+    for (path, message) in &unreadable {
+        summary.errors += 1;
+        renderer.error(sink.writer(), path, message)?;
+        anstream::eprintln!("{}: {path}: {message}", error_label());
+    }
     let mut emit =
         |outcome: Outcome, out: &mut dyn Write, summary: &mut Summary| -> io::Result<()> {
             match outcome.result {
@@ -323,7 +333,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             }
         };
 
-    if stdin {
+    if stdin && !stdin_excluded {
         let mut bytes = Vec::new();
         io::stdin().lock().read_to_end(&mut bytes)?;
         let name = args

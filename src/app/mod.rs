@@ -86,27 +86,34 @@ pub struct Setup {
 /// Loads configuration and rules; prints errors and returns `None` on failure.
 pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Result<Option<Setup>> {
     let cwd = std::env::current_dir()?;
-    let config = if global.no_config {
-        Config::empty(&cwd)
-    } else if let Some(path) = &global.config {
-        match Config::load(path) {
-            Ok(c) => c,
-            Err(errors) => {
-                report_errors(&errors);
-                return Ok(None);
-            }
+    match load(global, extra_rule_paths, cwd)? {
+        Ok(setup) => Ok(Some(setup)),
+        Err(errors) => {
+            report_errors(&errors);
+            Ok(None)
         }
+    }
+}
+
+fn load(
+    global: &GlobalArgs,
+    extra_rule_paths: &[PathBuf],
+    cwd: PathBuf,
+) -> anyhow::Result<Result<Setup, Vec<RuleError>>> {
+    let config_path = if global.no_config {
+        None
     } else {
-        match Config::discover(&cwd) {
-            Some(path) => match Config::load(&relative_to(&cwd, &path)) {
-                Ok(c) => c,
-                Err(errors) => {
-                    report_errors(&errors);
-                    return Ok(None);
-                }
-            },
-            None => Config::empty(&cwd),
-        }
+        global
+            .config
+            .clone()
+            .or_else(|| Config::discover(&cwd).map(|p| relative_to(&cwd, &p)))
+    };
+    let config = match config_path {
+        Some(path) => match Config::load(&path) {
+            Ok(c) => c,
+            Err(errors) => return Ok(Err(errors)),
+        },
+        None => Config::empty(&cwd),
     };
     let mut rule_dirs: Vec<PathBuf> = config
         .rule_dirs()
@@ -119,13 +126,9 @@ pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Resul
         default_rules: !global.no_default_rules && config.file.default_rules.unwrap_or(true),
         rule_dirs,
     };
-    let library = match RuleLibrary::load(&options) {
-        Ok(l) => l,
-        Err(errors) => {
-            report_errors(&errors);
-            return Ok(None);
-        }
-    };
+    // Report broken files and broken rules in one round: compile what did
+    // load, but drop the errors that the broken files alone may cause.
+    let (library, mut errors) = RuleLibrary::load_all(&options);
     let mut selection: Selection = config.selection();
     if !global.select.is_empty() {
         selection.select = global.select.iter().map(Selector::new).collect();
@@ -133,14 +136,20 @@ pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Resul
     selection
         .ignore
         .extend(global.ignore.iter().map(Selector::new));
+    let load_failed = !errors.is_empty();
     let rules = match RuleSet::compile(&library, &selection) {
-        Ok(r) => r,
-        Err(errors) => {
-            report_errors(&errors);
-            return Ok(None);
+        Ok(rules) if !load_failed => rules,
+        Ok(_) => return Ok(Err(errors)),
+        Err(compile) => {
+            errors.extend(
+                compile
+                    .into_iter()
+                    .filter(|e| !load_failed || !e.may_follow_from_load_errors()),
+            );
+            return Ok(Err(errors));
         }
     };
-    Ok(Some(Setup {
+    Ok(Ok(Setup {
         cwd,
         config,
         library,

@@ -255,12 +255,6 @@ impl<'s> Document<'s> {
         self.block_at(pos)
             .is_some_and(|b| self.blocks[b].in_scope(scope))
     }
-
-    /// The source text of a lint-text range.
-    pub fn source_of(&self, r: Range<usize>) -> &'s str {
-        let r = self.map.range(r);
-        &self.source[r]
-    }
 }
 
 /// Shared state of the Markdown and plain-text parsers.

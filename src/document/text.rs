@@ -20,6 +20,31 @@ use std::ops::Range;
 /// word character nor whitespace, so it breaks phrases without joining words.
 pub const PLACEHOLDER: char = '\u{FFFC}';
 
+/// How one source character appears in the lint text. The same table
+/// normalises rule phrases, so that phrases and text always agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Norm {
+    /// Copied as is.
+    Keep,
+    /// Part of a whitespace run (one space in the lint text).
+    Space,
+    /// Replaced (curly quotes become straight) or dropped (`""`, for
+    /// zero-width characters and soft hyphens).
+    Replace(&'static str),
+}
+
+pub(crate) fn normalize_char(c: char) -> Norm {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Norm::Replace("'"),
+        '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => Norm::Replace("\""),
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
+            Norm::Replace("")
+        }
+        c if c.is_whitespace() => Norm::Space,
+        _ => Norm::Keep,
+    }
+}
+
 /// One run of lint text and the source bytes it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Piece {
@@ -73,8 +98,8 @@ impl SourceMap {
         start..end
     }
 
-    /// Source ranges that are copied verbatim into the lint text: the prose a
-    /// fix may touch. Ranges are sorted and merged.
+    /// Source ranges copied verbatim into the lint text, in order (adjacent
+    /// runs from one text event are already merged).
     pub fn prose_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.pieces
             .iter()
@@ -182,14 +207,10 @@ impl<'s> TextBuilder<'s> {
         let mut run_start = 0;
         let mut iter = content.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
-            let replacement = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some("'"),
-                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => Some("\""),
-                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
-                    Some("")
-                }
-                c if c.is_whitespace() => None,
-                _ => continue,
+            let replacement = match normalize_char(c) {
+                Norm::Keep => continue,
+                Norm::Replace(rep) => Some(rep),
+                Norm::Space => None,
             };
             // Flush the verbatim run before `i`.
             self.verbatim(content, run_start..i, base, &inexact);

@@ -2,15 +2,16 @@
 //!
 //! Every literal phrase of every active rule and word list goes into ONE
 //! Aho-Corasick automaton (ASCII case-insensitive; shared phrases are stored
-//! once with several owners); every regex is compiled once and all of them go
-//! into one `RegexSet`, so a document is scanned once per matcher type. Rules
-//! keep only matcher ids (`Cond`) into the per-document hit table.
+//! once with several owners), so a document is scanned once for all of them.
+//! Every regex is compiled once (identical patterns share one compiled
+//! regex). Rules keep only matcher ids (`Cond`) into the per-document hit
+//! table.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
 
 use super::classes::Class;
@@ -19,6 +20,7 @@ use super::spec::{BlockScope, Condition, NoneIn, Per, Person, Report, RuleSpec};
 use super::{BUILTIN_CATEGORIES, LoadedRule, RuleInfo, RuleLibrary};
 use crate::diagnostic::Severity;
 use crate::document::Scope;
+use crate::document::text::{Norm, normalize_char};
 
 /// Index of a matcher in the per-document hit table.
 pub(crate) type MatcherId = u32;
@@ -30,8 +32,6 @@ pub const CONDITIONAL_OPENERS: &str = "conditional-openers";
 
 /// Size limit of one compiled regex (bytes).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
-/// Size limit of the combined regex set (bytes).
-const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
 
 /// Where a condition finds its hits: a phrase/pattern matcher or a class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,8 +129,8 @@ pub(crate) struct Matchers {
     /// For each automaton pattern, the matchers that own it.
     pub phrase_owners: Vec<Vec<MatcherId>>,
     pub regexes: Vec<Regex>,
-    pub regex_owners: Vec<MatcherId>,
-    pub regex_set: Option<RegexSet>,
+    /// For each regex, the matchers that own it.
+    pub regex_owners: Vec<Vec<MatcherId>>,
     pub count: usize,
 }
 
@@ -167,6 +167,10 @@ impl Selector {
         self.name == info.id || self.name == info.category
     }
 
+    fn in_catalog(&self, ids: &BTreeSet<String>, categories: &BTreeSet<String>) -> bool {
+        ids.contains(&self.name) || categories.contains(&self.name)
+    }
+
     fn error(&self, message: String) -> RuleError {
         match &self.origin {
             Some(origin) => RuleError {
@@ -196,7 +200,7 @@ pub struct Selection {
     /// Severity overrides; a rule id beats a category.
     pub severity: Vec<(Selector, Severity)>,
     /// Terms never flagged by any rule.
-    pub accept: Vec<String>,
+    pub accept: Vec<Selector>,
     /// User-defined categories, besides the built-in ones.
     pub categories: Vec<String>,
 }
@@ -212,6 +216,28 @@ pub struct RuleSet {
     pub(crate) accept: Option<MatcherId>,
     known_ids: BTreeSet<String>,
     known_categories: BTreeSet<String>,
+    /// Active suppression rules with their effective severity.
+    suppression_rules: BTreeMap<String, Severity>,
+}
+
+impl Selection {
+    /// Whether the rule runs.
+    fn keeps(&self, info: &RuleInfo) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| s.matches(info)))
+            && !self.ignore.iter().any(|s| s.matches(info))
+    }
+
+    /// The rule's severity after overrides (a rule id beats its category;
+    /// the last override of each wins).
+    fn severity_of(&self, info: &RuleInfo, declared: Severity) -> Severity {
+        let by_id = self.severity.iter().rev().find(|(s, _)| s.name == info.id);
+        let by_category = self
+            .severity
+            .iter()
+            .rev()
+            .find(|(s, _)| s.name == info.category);
+        by_id.or(by_category).map_or(declared, |(_, s)| *s)
+    }
 }
 
 impl RuleSet {
@@ -226,17 +252,32 @@ impl RuleSet {
             .collect();
 
         // Validate every list once, even unused ones.
-        let mut scratch = Builder::new(lib);
+        let cache = RegexCache::default();
+        let mut scratch = Builder::new(lib, &cache);
         for name in lib.lists.keys() {
             if let Err(e) = scratch.list_by_name(name) {
                 errors.push(e);
             }
         }
 
-        let mut b = Builder::new(lib);
+        let mut b = Builder::new(lib, &cache);
         let mut rules = Vec::new();
         let mut known_ids = BTreeSet::new();
         let mut known_categories: BTreeSet<String> = categories.clone();
+        // copylint's own rules about suppression comments are selected,
+        // ignored and re-graded like any other rule.
+        let mut suppression_rules = BTreeMap::new();
+        for info in [
+            &*crate::suppress::INVALID_SUPPRESSION,
+            &*crate::suppress::UNUSED_SUPPRESSION,
+        ] {
+            known_ids.insert(info.id.clone());
+            known_categories.insert(info.category.clone());
+            if selection.keeps(info) {
+                suppression_rules
+                    .insert(info.id.clone(), selection.severity_of(info, info.severity));
+            }
+        }
         for loaded in &lib.rules {
             let info = match rule_info(loaded, &categories) {
                 Ok(info) => info,
@@ -247,9 +288,7 @@ impl RuleSet {
             };
             known_ids.insert(info.id.clone());
             known_categories.insert(info.category.clone());
-            let active = (selection.select.is_empty()
-                || selection.select.iter().any(|s| s.matches(&info)))
-                && !selection.ignore.iter().any(|s| s.matches(&info));
+            let active = selection.keeps(&info);
             let builder = if active { &mut b } else { &mut scratch };
             match compile_rule(builder, loaded, info) {
                 Ok(rule) if active => rules.push(rule),
@@ -282,24 +321,12 @@ impl RuleSet {
             .chain(&selection.ignore)
             .chain(selection.severity.iter().map(|(s, _)| s))
         {
-            if !known_ids.contains(&s.name) && !known_categories.contains(&s.name) {
+            if !s.in_catalog(&known_ids, &known_categories) {
                 errors.push(s.error(format!("unknown rule or category `{}`", s.name)));
             }
         }
         for rule in &mut rules {
-            let by_id = selection
-                .severity
-                .iter()
-                .rev()
-                .find(|(s, _)| s.name == rule.info.id);
-            let by_category = selection
-                .severity
-                .iter()
-                .rev()
-                .find(|(s, _)| s.name == rule.info.category);
-            if let Some((_, sev)) = by_id.or(by_category) {
-                rule.severity = *sev;
-            }
+            rule.severity = selection.severity_of(&rule.info, rule.severity);
         }
 
         let imperative = b.optional_list(IMPERATIVE_VERBS, &mut errors);
@@ -324,13 +351,8 @@ impl RuleSet {
         } else {
             let m = b.matcher();
             for term in &selection.accept {
-                if let Err(msg) = b.add_phrase(m, term) {
-                    errors.push(RuleError {
-                        path: "vocabulary.accept".into(),
-                        line: 0,
-                        column: 0,
-                        message: msg,
-                    });
+                if let Err(msg) = b.add_phrase(m, &term.name) {
+                    errors.push(term.error(format!("vocabulary.accept: {msg}")));
                 }
             }
             Some(m)
@@ -355,13 +377,8 @@ impl RuleSet {
             accept,
             known_ids,
             known_categories,
+            suppression_rules,
         })
-    }
-
-    /// The shipped rules with no configuration.
-    pub fn builtin() -> Result<RuleSet, Vec<RuleError>> {
-        let lib = RuleLibrary::load(&super::LoadOptions::default())?;
-        RuleSet::compile(&lib, &Selection::default())
     }
 
     /// Every rule a finding can come from: the active rules and copylint's
@@ -374,8 +391,16 @@ impl RuleSet {
         self.rules
             .iter()
             .map(|r| (r.info.clone(), r.severity))
-            .chain(meta.into_iter().map(|m| (m.clone(), m.severity)))
+            .chain(
+                meta.into_iter()
+                    .filter_map(|m| self.suppression_severity(&m.id).map(|s| (m.clone(), s))),
+            )
             .collect()
+    }
+
+    /// The effective severity of a suppression rule, `None` when it is not selected.
+    pub(crate) fn suppression_severity(&self, id: &str) -> Option<Severity> {
+        self.suppression_rules.get(id).copied()
     }
 
     /// Active rules with their effective severity, in load order.
@@ -554,7 +579,7 @@ fn compile_rule(
         let patterns = spec.patterns.as_deref().unwrap_or_default();
         b.inline(&mut cond, phrases, patterns, o)?;
         for name in spec.lists.as_deref().unwrap_or_default() {
-            cond.sources.push(Source::Matcher(b.list(name, o)?));
+            cond.sources.push(b.named(&name.value, name, o)?);
         }
         if cond.sources.is_empty() {
             return Err(RuleError::at(
@@ -781,21 +806,59 @@ pub(crate) fn normalize_phrase(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.trim().chars() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
-            c => c,
+        let replaced = match normalize_char(c) {
+            Norm::Space => {
+                space = true;
+                continue;
+            }
+            Norm::Replace(r) => r.to_string(),
+            Norm::Keep => c.to_string(),
         };
-        if c.is_whitespace() {
-            space = true;
+        if replaced.is_empty() {
             continue;
         }
         if space && !out.is_empty() {
             out.push(' ');
         }
         space = false;
-        out.push(c.to_ascii_lowercase());
+        out.push_str(&replaced.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Rewrites `\b` and `\B` as ASCII word boundaries. A Unicode `\b` makes
+/// the regex engine fall back to its slowest mode on any non-ASCII text
+/// (curly quotes, dashes); the lint text is normalised prose, and phrases use
+/// their own Unicode-aware boundary check, so ASCII boundaries lose little.
+/// `\w` and other classes stay Unicode.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(b @ ('b' | 'B')) if !in_class => {
+                    out.push_str("(?-u:\\");
+                    out.push(b);
+                    out.push(')');
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
     }
     out
 }
@@ -822,27 +885,33 @@ fn regex_error(e: &regex::Error) -> String {
     }
 }
 
+/// Compiled regexes by source, shared by the builders of one compilation so
+/// that each pattern is compiled once.
+type RegexCache = std::cell::RefCell<HashMap<String, Result<Regex, String>>>;
+
 struct Builder<'l> {
     lib: &'l RuleLibrary,
+    cache: &'l RegexCache,
     phrases: Vec<String>,
     phrase_index: HashMap<String, usize>,
     phrase_owners: Vec<Vec<MatcherId>>,
     regexes: Vec<Regex>,
-    regex_src: Vec<String>,
-    regex_owners: Vec<MatcherId>,
+    regex_index: HashMap<String, usize>,
+    regex_owners: Vec<Vec<MatcherId>>,
     count: u32,
     lists: HashMap<String, MatcherId>,
 }
 
 impl<'l> Builder<'l> {
-    fn new(lib: &'l RuleLibrary) -> Self {
+    fn new(lib: &'l RuleLibrary, cache: &'l RegexCache) -> Self {
         Builder {
             lib,
+            cache,
             phrases: Vec::new(),
             phrase_index: HashMap::new(),
             phrase_owners: Vec::new(),
             regexes: Vec::new(),
-            regex_src: Vec::new(),
+            regex_index: HashMap::new(),
             regex_owners: Vec::new(),
             count: 0,
             lists: HashMap::new(),
@@ -880,18 +949,38 @@ impl<'l> Builder<'l> {
     }
 
     fn pattern(&mut self, m: MatcherId, p: &Spanned<String>, o: &Origin) -> Result<(), RuleError> {
-        let re = RegexBuilder::new(&p.value)
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| RuleError::at(o, p, regex_error(&e)))?;
-        if re.is_match("") {
-            return Err(RuleError::at(o, p, "pattern matches the empty string"));
+        let compiled = self
+            .cache
+            .borrow_mut()
+            .entry(p.value.clone())
+            .or_insert_with(|| {
+                let re = RegexBuilder::new(&ascii_word_boundaries(&p.value))
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| regex_error(&e))?;
+                if re.is_match("") {
+                    return Err("pattern matches the empty string".to_string());
+                }
+                Ok(re)
+            })
+            .clone();
+        let re = compiled.map_err(|e| RuleError::at(o, p, e))?;
+        // Identical patterns of several matchers are run once per document.
+        let idx = match self.regex_index.get(&p.value) {
+            Some(&i) => i,
+            None => {
+                self.regexes.push(re);
+                self.regex_owners.push(Vec::new());
+                self.regex_index
+                    .insert(p.value.clone(), self.regexes.len() - 1);
+                self.regexes.len() - 1
+            }
+        };
+        if !self.regex_owners[idx].contains(&m) {
+            self.regex_owners[idx].push(m);
         }
-        self.regexes.push(re);
-        self.regex_src.push(p.value.clone());
-        self.regex_owners.push(m);
         Ok(())
     }
 
@@ -949,10 +1038,14 @@ impl<'l> Builder<'l> {
         })
     }
 
-    fn list(&mut self, name: &Spanned<String>, o: &Origin) -> Result<MatcherId, RuleError> {
-        match self.list_by_name(&name.value)? {
-            Some(m) => Ok(m),
-            None => Err(RuleError::at(o, name, self.unknown_name(&name.value))),
+    /// A class or a word list, by name.
+    fn named<T>(&mut self, name: &str, at: &Spanned<T>, o: &Origin) -> Result<Source, RuleError> {
+        if let Some(class) = Class::from_name(name) {
+            return Ok(Source::Class(class));
+        }
+        match self.list_by_name(name)? {
+            Some(m) => Ok(Source::Matcher(m)),
+            None => Err(RuleError::at(o, at, self.unknown_name(name))),
         }
     }
 
@@ -973,24 +1066,11 @@ impl<'l> Builder<'l> {
     fn condition(&mut self, c: &Spanned<Condition>, o: &Origin) -> Result<Cond, RuleError> {
         let mut cond = Cond::default();
         match &c.value {
-            Condition::Named(name) => {
-                if let Some(class) = Class::from_name(name) {
-                    cond.sources.push(Source::Class(class));
-                } else {
-                    match self.list_by_name(name)? {
-                        Some(m) => cond.sources.push(Source::Matcher(m)),
-                        None => return Err(RuleError::at(o, c, self.unknown_name(name))),
-                    }
-                }
-            }
+            Condition::Named(name) => cond.sources.push(self.named(name, c, o)?),
             Condition::Inline(spec) => {
                 self.inline(&mut cond, &spec.phrases, &spec.patterns, o)?;
                 for name in &spec.lists {
-                    if let Some(class) = Class::from_name(&name.value) {
-                        cond.sources.push(Source::Class(class));
-                    } else {
-                        cond.sources.push(Source::Matcher(self.list(name, o)?));
-                    }
+                    cond.sources.push(self.named(&name.value, name, o)?);
                 }
                 if cond.sources.is_empty() {
                     return Err(RuleError::at(
@@ -1020,24 +1100,11 @@ impl<'l> Builder<'l> {
                 })?;
             Some(ac)
         };
-        // One set for a first pass over each document; if the union of all
-        // patterns is too large, fall back to running them one by one.
-        let regex_set = if self.regex_src.is_empty() {
-            None
-        } else {
-            RegexSetBuilder::new(&self.regex_src)
-                .case_insensitive(true)
-                .size_limit(REGEX_SET_SIZE_LIMIT)
-                .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
-                .build()
-                .ok()
-        };
         Ok(Matchers {
             automaton,
             phrase_owners: self.phrase_owners,
             regexes: self.regexes,
             regex_owners: self.regex_owners,
-            regex_set,
             count: self.count as usize,
         })
     }
@@ -1177,6 +1244,14 @@ mod tests {
             Body::Unbacked(u) => assert_eq!(u.missing, "date, figure, owner or mechanism"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii() {
+        assert_eq!(
+            ascii_word_boundaries(r"\bfoo\B[\b]\\b"),
+            r"(?-u:\b)foo(?-u:\B)[\b]\\b"
+        );
     }
 
     #[test]

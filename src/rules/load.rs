@@ -64,6 +64,15 @@ impl fmt::Display for RuleError {
 }
 
 impl RuleError {
+    /// Errors that a file which failed to load can cause elsewhere (a rule
+    /// naming a list or base rule defined in the broken file, a selection
+    /// naming its rules).
+    pub fn may_follow_from_load_errors(&self) -> bool {
+        self.message.starts_with("unknown list or class")
+            || self.message.starts_with("unknown rule or category")
+            || self.message.contains("names no known rule")
+    }
+
     pub fn new(origin: &Origin, location: Option<Location>, message: impl Into<String>) -> Self {
         let (line, column) = location.map_or((0, 0), |l| (l.line(), l.column()));
         RuleError {
@@ -81,6 +90,15 @@ impl RuleError {
     /// Converts a YAML parse or schema error.
     pub fn from_yaml(origin: &Origin, err: &serde_saphyr::Error) -> Self {
         let inner = err.without_snippet();
+        if let serde_saphyr::Error::Budget { breach, location } = inner {
+            let message = match breach {
+                serde_saphyr::budget::BudgetBreach::Documents { .. } => {
+                    "a rule or configuration file holds one YAML document; remove the `---` that starts a second one".to_string()
+                }
+                other => format!("the file is too large or too deeply nested to load ({other:?}); anchors and aliases are limited to keep loading fast"),
+            };
+            return Self::new(origin, Some(*location).filter(|l| l.line() > 0), message);
+        }
         let message = serde_saphyr::DefaultMessageFormatter.format_message(inner);
         let message: String = message
             .chars()
@@ -213,6 +231,11 @@ mod tests {
             err("id: a\nsentence:\n  window: 2\n")
                 .starts_with("r.yaml:3:3: unknown field `window`")
         );
+    }
+
+    #[test]
+    fn a_second_document_is_explained() {
+        assert!(err("id: a\n---\nid: b\n").contains("one YAML document"));
     }
 
     #[test]

@@ -107,6 +107,16 @@ impl RuleLibrary {
     /// Reads the shipped packs and `options.rule_dirs`. All errors are
     /// collected, so one run reports every broken file.
     pub fn load(options: &LoadOptions) -> Result<Self, Vec<RuleError>> {
+        let (lib, errors) = Self::load_all(options);
+        if errors.is_empty() {
+            Ok(lib)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Like [`RuleLibrary::load`], but returns what did load with the errors.
+    pub fn load_all(options: &LoadOptions) -> (Self, Vec<RuleError>) {
         let mut errors = Vec::new();
         let mut builtin = Vec::new();
         for (origin, text) in load::builtin_files() {
@@ -134,11 +144,7 @@ impl RuleLibrary {
             }
         }
         let lib = Self::from_files(builtin, user, options.default_rules, &mut errors);
-        if errors.is_empty() {
-            Ok(lib)
-        } else {
-            Err(errors)
-        }
+        (lib, errors)
     }
 
     /// Builds a library from file texts: `builtin` first (their rules kept

@@ -81,10 +81,16 @@ impl RuleSpec {
     /// Overlays `self` (a rule that `extends` another) on `base`. Examples
     /// are inherited only when `self` does not change behaviour.
     pub fn merged_over(self, base: &RuleSpec) -> RuleSpec {
-        // A rule that names its own matcher replaces the base matcher entirely.
-        let own_matcher = self.has_matcher();
         let b = base.clone();
         let inherit_examples = !self.changes_behaviour();
+        // The matcher fields (`phrases` … `occurrence`, everything not named
+        // below) come whole from one side: a rule that names its own matcher
+        // replaces the base matcher.
+        let matcher = if self.has_matcher() {
+            self.clone()
+        } else {
+            b.clone()
+        };
         RuleSpec {
             id: self.id,
             extends: self.extends,
@@ -100,38 +106,7 @@ impl RuleSpec {
             } else {
                 self.examples
             },
-            phrases: if own_matcher { self.phrases } else { b.phrases },
-            patterns: if own_matcher {
-                self.patterns
-            } else {
-                b.patterns
-            },
-            lists: if own_matcher { self.lists } else { b.lists },
-            substitution: if own_matcher {
-                self.substitution
-            } else {
-                b.substitution
-            },
-            sentence: if own_matcher {
-                self.sentence
-            } else {
-                b.sentence
-            },
-            unbacked: if own_matcher {
-                self.unbacked
-            } else {
-                b.unbacked
-            },
-            specificity: if own_matcher {
-                self.specificity
-            } else {
-                b.specificity
-            },
-            occurrence: if own_matcher {
-                self.occurrence
-            } else {
-                b.occurrence
-            },
+            ..matcher
         }
     }
 }
