@@ -108,6 +108,15 @@ pub struct CheckArgs {
     /// Lint only shard K of N (1-based), a stable partition of the files for CI matrices
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
+    /// Apply safe fixes (and rewrite the files), then report what is left
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// With --fix or --diff: also apply fixes that change the meaning
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the unified diff --fix would apply, change nothing; exit 1 if there is one
+    #[arg(long)]
+    pub diff: bool,
     /// Print only findings: no summary line
     #[arg(long, short = 'q')]
     pub quiet: bool,

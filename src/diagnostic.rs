@@ -89,6 +89,8 @@ pub struct Diagnostic {
     pub context: Range<usize>,
     /// Preferred wordings offered by `substitution` rules.
     pub suggestions: Vec<String>,
+    /// Edits that resolve the finding, when the rule has a fix.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {

@@ -1,20 +1,22 @@
 //! Document × RuleSet → findings.
 //!
-//! One pass of the phrase automaton and one pass of the regex set over the
+//! One pass of the phrase automaton and one pass per regex over the
 //! document's lint text fill a hit table (sorted ranges per matcher); every
 //! rule then works on that table with binary searches. Built-in classes are
-//! computed on first use. Suppression comments are applied last.
+//! computed on first use. Fixes are computed as data on each finding.
+//! Suppression comments are applied last.
 
 use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{BlockKind, Document};
+use crate::document::{BlockKind, Document, InlineKind};
+use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
 use crate::rules::compile::{
-    Body, Cond, Counted, MatcherId, OccurrenceRule, Rule, SentenceRule, Source, SpecificityRule,
-    UnbackedRule,
+    Body, Cond, Counted, FixAction, MatcherId, OccurrenceRule, Rule, RuleFix, SentenceRule, Source,
+    SpecificityRule, UnbackedRule,
 };
 use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
 use crate::suppress;
@@ -97,6 +99,9 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     true
 }
 
+/// The name of the regex group that, when present, is the hit.
+const MATCH_GROUP: &str = "match";
+
 /// Fills the hit table: one automaton pass, then each regex.
 fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
     let text = doc.text();
@@ -113,11 +118,23 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
         }
     }
     for (re, owners) in m.regexes.iter().zip(&m.regex_owners) {
-        for found in re.find_iter(text) {
-            if !found.is_empty() {
+        let mut push = |range: Range<usize>| {
+            if !range.is_empty() {
                 for &owner in owners {
-                    hits[owner as usize].push(found.range());
+                    hits[owner as usize].push(range.clone());
                 }
+            }
+        };
+        // A group named `match` narrows the hit to itself.
+        if re.capture_names().any(|n| n == Some(MATCH_GROUP)) {
+            for caps in re.captures_iter(text) {
+                if let Some(g) = caps.name(MATCH_GROUP) {
+                    push(g.range());
+                }
+            }
+        } else {
+            for found in re.find_iter(text) {
+                push(found.range());
             }
         }
     }
@@ -191,6 +208,7 @@ struct Ctx<'a, 's> {
     /// Offset of the first word of every sentence.
     sentence_starts: Vec<usize>,
     quotes: OnceCell<(Vec<Range<usize>>, usize)>,
+    protected: OnceCell<Vec<Range<usize>>>,
 }
 
 impl<'a, 's> Ctx<'a, 's> {
@@ -205,6 +223,7 @@ impl<'a, 's> Ctx<'a, 's> {
             classes: Default::default(),
             sentence_starts: Vec::new(),
             quotes: OnceCell::new(),
+            protected: OnceCell::new(),
         };
         ctx.sentence_starts = doc
             .sentences()
@@ -464,15 +483,126 @@ impl<'a, 's> Ctx<'a, 's> {
             .doc
             .sentence_at(at.start)
             .map_or_else(|| at.clone(), |i| sentences[i].text.clone());
+        let range = map.range(at.clone());
+        let fix = rule
+            .fix
+            .as_ref()
+            .and_then(|f| self.fix_for(f, &at, &range, &suggestions));
         out.push(Diagnostic {
             context: map.range(context),
             rule: rule.info.clone(),
             severity: rule.severity,
-            range: map.range(at),
+            range,
             message,
             related: related.iter().map(|r| map.range(r.clone())).collect(),
             suggestions,
+            fix,
         });
+    }
+
+    /// Source ranges a fix must never touch: inline code, URLs, footnote
+    /// references and HTML comments (everything else that is not prose lies
+    /// outside every block).
+    fn protected(&self) -> &[Range<usize>] {
+        self.protected.get_or_init(|| {
+            let map = self.doc.map();
+            let mut v: Vec<Range<usize>> = self
+                .doc
+                .inlines()
+                .iter()
+                .filter(|i| i.kind != InlineKind::LinkText)
+                .map(|i| map.range(i.text.clone()))
+                .chain(self.doc.comments().iter().cloned())
+                .collect();
+            v.sort_by_key(|r| r.start);
+            v
+        })
+    }
+
+    /// The edits of `rule_fix` for a finding at lint range `at` (source
+    /// `range`), or `None` when they would touch anything but the prose of
+    /// the finding's block.
+    fn fix_for(
+        &self,
+        rule_fix: &RuleFix,
+        at: &Range<usize>,
+        range: &Range<usize>,
+        suggestions: &[String],
+    ) -> Option<Fix> {
+        let src = self.doc.source();
+        let original = src.get(range.clone())?;
+        // Only plain prose is edited: a span with markup, a link or code
+        // inside has no fix (it could unbalance the markup).
+        if !crate::document::text::is_plain(original, &self.text()[at.clone()]) {
+            return None;
+        }
+        // Nor is a quotation: the words are someone else's.
+        let (quotes, max_len) = self.quotes();
+        if overlaps_any(quotes, *max_len, at) {
+            return None;
+        }
+        let (edits, description) = match &rule_fix.action {
+            FixAction::Substitute => {
+                let word = suggestions.first()?;
+                let content = crate::fix::match_case(original, word);
+                (
+                    vec![Edit {
+                        range: range.clone(),
+                        content: content.clone(),
+                    }],
+                    format!("replace with '{content}'"),
+                )
+            }
+            FixAction::Replace(text) => {
+                let content = crate::fix::match_case(original, text);
+                (
+                    vec![Edit {
+                        range: range.clone(),
+                        content: content.clone(),
+                    }],
+                    format!("replace with '{content}'"),
+                )
+            }
+            FixAction::Remove => {
+                let starts_sentence = self
+                    .doc
+                    .sentence_at(at.start)
+                    .is_some_and(|i| self.sentence_starts[i] == at.start);
+                (
+                    crate::fix::removal(src, range.clone(), starts_sentence)?,
+                    format!("remove '{}'", abbreviate(&self.text()[at.clone()], 40)),
+                )
+            }
+        };
+        // Edits stay on the lines of the finding's block and off code.
+        let block = &self.doc.blocks()[self.doc.block_at(at.start)?];
+        let first_line = src[..block.source.start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
+        let last_line_end = src[block.source.end..]
+            .find(['\n', '\r'])
+            .map_or(src.len(), |i| block.source.end + i);
+        let last_line_end = if src[last_line_end..].starts_with("\r\n") {
+            last_line_end + 2
+        } else {
+            (last_line_end + 1).min(src.len())
+        };
+        let protected = self.protected();
+        // Outside those lines, an edit may only take blank lines.
+        let blank = |r: Range<usize>| src.get(r).is_some_and(|s| s.trim().is_empty());
+        let safe = edits.iter().all(|e| {
+            (e.range.start >= first_line || blank(e.range.start..first_line.min(e.range.end)))
+                && (e.range.end <= last_line_end
+                    || blank(last_line_end.max(e.range.start)..e.range.end))
+                && !protected
+                    .iter()
+                    .any(|p| p.start < e.range.end && e.range.start < p.end)
+        });
+        safe.then_some(Fix {
+            applicability: rule_fix.applicability,
+            description,
+            edits,
+        })
     }
 
     fn run(&self, rule: &Rule, out: &mut Vec<Diagnostic>) {
@@ -836,6 +966,7 @@ impl<'a, 's> Ctx<'a, 's> {
                         range,
                         related,
                         suggestions: Vec::new(),
+                        fix: None,
                     });
                 };
             if let Some(max) = o.max.filter(|&m| in_unit.len() > m) {

@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod fingerprint;
+pub mod fix;
 pub mod location;
 pub mod render;
 pub mod rules;

@@ -31,6 +31,7 @@ pub static INVALID_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
         source: "copylint".into(),
         builtin: true,
         extends: None,
+        fix: None,
     })
 });
 
@@ -46,6 +47,7 @@ pub static UNUSED_SUPPRESSION: LazyLock<Arc<RuleInfo>> = LazyLock::new(|| {
         source: "copylint".into(),
         builtin: true,
         extends: None,
+        fix: None,
     })
 });
 
@@ -108,6 +110,7 @@ fn problem(
         message,
         related: Vec::new(),
         suggestions: Vec::new(),
+        fix: None,
     })
 }
 

@@ -85,3 +85,52 @@ fn the_default_packs_cover_the_three_families() {
         );
     }
 }
+
+#[test]
+fn every_shipped_fix_fixes_a_bad_example_and_settles() {
+    use copylint::fix::fix_text;
+    use copylint::{Format, LintOptions};
+    let (lib, set) = shipped();
+    let mut dead = Vec::new();
+    for r in &lib.rules {
+        let id = &r.spec.id.value;
+        let Some((info, _)) = set.rules().find(|(i, _)| i.id == *id) else {
+            continue;
+        };
+        let Some(applicability) = info.fix else {
+            continue;
+        };
+        let examples = r.spec.examples.as_ref().map_or(&[][..], |e| &e.bad[..]);
+        let mut fixed_one = false;
+        for e in examples {
+            let text = &e.value;
+            let out = fix_text(text, Format::Markdown, &set, LintOptions::default(), true);
+            assert!(out.converged, "{id}: fixing {text:?} did not settle");
+            let found = copylint::lint_str(text, Format::Markdown, &set, LintOptions::default());
+            let offered = found
+                .iter()
+                .filter(|d| d.rule.id == *id)
+                .filter_map(|d| d.fix.as_ref())
+                .inspect(|f| assert_eq!(f.applicability, applicability, "{id}"))
+                .count();
+            if offered > 0 {
+                fixed_one = true;
+                assert!(
+                    !out.remaining
+                        .iter()
+                        .any(|d| d.rule.id == *id && d.fix.is_some()),
+                    "{id}: a fixable finding survived fixing {text:?}: {:?}",
+                    out.text
+                );
+            }
+        }
+        if !fixed_one {
+            dead.push(format!("{id} ({})", applicability.as_str()));
+        }
+    }
+    assert!(
+        dead.is_empty(),
+        "rules whose fix applies to none of their bad examples: {}",
+        dead.join(", ")
+    );
+}

@@ -8,6 +8,7 @@ use anstream::AutoStream;
 use copylint::baseline::{self, Baseline, Entry};
 use copylint::changes::ChangedLines;
 use copylint::fingerprint::{file_fingerprints, stable_hash};
+use copylint::fix::Applicability;
 use copylint::location::LineIndex;
 use copylint::render::{
     Concise, FileReport, Github, Gitlab, Human, Json, JsonLines, Junit, Rdjson, Renderer, Sarif,
@@ -17,7 +18,7 @@ use copylint::walk::{DEFAULT_INCLUDE, PathFilter, Walker, display_path, lexical_
 use copylint::{Diagnostic, FailOn, Format, LintOptions, ReadError, RuleSet};
 use rayon::prelude::*;
 
-use super::{Status, error_label, setup};
+use super::{Status, error_label, setup, warning_label};
 use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 
 /// Files linted in parallel before their results are written, in order.
@@ -31,10 +32,32 @@ struct Outcome {
 }
 
 struct Linted {
+    /// The text the findings refer to (the fixed text after `--fix`).
     source: String,
     diagnostics: Vec<Diagnostic>,
     /// Fingerprints, when a baseline is read or written.
     fingerprints: Vec<String>,
+    /// What fixing did, with `--fix` or `--diff`.
+    fixed: Option<Fixed>,
+}
+
+struct Fixed {
+    applied: usize,
+    converged: bool,
+    /// The unified diff (`--diff`), empty when nothing changes.
+    diff: String,
+    /// Why the fixed text could not be written (`--fix`).
+    write_error: Option<String>,
+}
+
+/// What `check` does with fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FixMode {
+    Off,
+    /// `--fix`: write the fixed text (to the file, or stdout for stdin).
+    Apply,
+    /// `--diff`: show the diff only.
+    Diff,
 }
 
 /// Everything the workers need, shared read-only.
@@ -43,18 +66,70 @@ struct Job<'a> {
     options: LintOptions,
     changed: Option<&'a ChangedLines>,
     fingerprints: bool,
+    fix: FixMode,
+    unsafe_fixes: bool,
+}
+
+/// A unified diff of `old` → `new` with `a/` and `b/` headers.
+fn unified_diff(shown: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        .to_string()
 }
 
 impl Job<'_> {
+    /// Lints (and with `--fix`/`--diff`, fixes) one text; `writable` says
+    /// whether `path` is a file that `--fix` may rewrite.
     fn lint(
         &self,
         path: &Path,
         shown: String,
         text: Result<String, ReadError>,
         format: Format,
+        writable: bool,
     ) -> Outcome {
-        let result = text.map(|source| {
-            let mut diagnostics = copylint::lint_str(&source, format, self.rules, self.options);
+        let result = text.map(|original| {
+            let (source, mut diagnostics, fixed) = if self.fix == FixMode::Off {
+                let found = copylint::lint_str(&original, format, self.rules, self.options);
+                (original, found, None)
+            } else {
+                let out = copylint::fix::fix_text(
+                    &original,
+                    format,
+                    self.rules,
+                    self.options,
+                    self.unsafe_fixes,
+                );
+                let mut fixed = Fixed {
+                    applied: out.applied,
+                    converged: out.converged,
+                    diff: String::new(),
+                    write_error: None,
+                };
+                match self.fix {
+                    FixMode::Diff => fixed.diff = unified_diff(&shown, &original, &out.text),
+                    FixMode::Apply if writable && out.text != original => {
+                        if let Err(e) =
+                            copylint::fix::write_atomically(path, original.as_bytes(), &out.text)
+                        {
+                            fixed.write_error = Some(e.to_string());
+                            fixed.applied = 0;
+                        }
+                    }
+                    _ => {}
+                }
+                if fixed.write_error.is_some() {
+                    let found = copylint::lint_str(&original, format, self.rules, self.options);
+                    (original, found, Some(fixed))
+                } else {
+                    (out.text, out.remaining, Some(fixed))
+                }
+            };
             if let Some(changed) = self.changed {
                 let index = LineIndex::new(&source);
                 diagnostics.retain(|d| {
@@ -70,6 +145,7 @@ impl Job<'_> {
                 source,
                 diagnostics,
                 fingerprints,
+                fixed,
             }
         });
         Outcome {
@@ -107,9 +183,11 @@ fn renderer(args: &CheckArgs, rules: &RuleSet, fail_on: FailOn, color: bool) -> 
     }
 }
 
-/// Where the report goes: standard output, or a file written atomically.
+/// Where the report goes: standard output, standard error (when `--fix`
+/// on standard input prints the fixed text), or a file written atomically.
 enum Sink {
     Stdout(BufWriter<AutoStream<io::StdoutLock<'static>>>),
+    Stderr(AutoStream<io::StderrLock<'static>>),
     File(BufWriter<tempfile::NamedTempFile>, PathBuf),
 }
 
@@ -117,6 +195,7 @@ impl Sink {
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Stdout(w) => w,
+            Sink::Stderr(w) => w,
             Sink::File(w, _) => w,
         }
     }
@@ -124,6 +203,7 @@ impl Sink {
     fn close(self) -> anyhow::Result<()> {
         match self {
             Sink::Stdout(mut w) => Ok(w.flush()?),
+            Sink::Stderr(mut w) => Ok(w.flush()?),
             Sink::File(w, path) => {
                 let tmp = w.into_inner().map_err(|e| e.into_error())?;
                 tmp.persist(&path)
@@ -152,6 +232,22 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     }
     if stdin && (args.changed_since.is_some() || args.shard.is_some()) {
         return usage("--changed-since and --shard work on files, not on standard input");
+    }
+    let fix = if args.fix {
+        FixMode::Apply
+    } else if args.diff {
+        FixMode::Diff
+    } else {
+        FixMode::Off
+    };
+    if args.unsafe_fixes && fix == FixMode::Off {
+        return usage("--unsafe-fixes needs --fix or --diff");
+    }
+    if fix != FixMode::Off && args.changed_since.is_some() {
+        return usage("--fix and --diff work on whole files, not with --changed-since");
+    }
+    if fix == FixMode::Diff && (args.statistics || args.format != OutputFormat::Human) {
+        return usage("--diff prints a unified diff; --format and --statistics do not apply");
     }
     if args.statistics
         && !matches!(
@@ -255,10 +351,17 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             })?;
             Sink::File(BufWriter::new(tmp), path.clone())
         }
+        // The fixed text of standard input goes to standard output.
+        None if stdin && fix == FixMode::Apply => {
+            Sink::Stderr(AutoStream::auto(io::stderr().lock()))
+        }
         None => Sink::Stdout(BufWriter::new(AutoStream::auto(io::stdout().lock()))),
     };
-    let color =
-        args.output.is_none() && AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
+    let color = match &sink {
+        Sink::Stdout(_) => AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
+        Sink::Stderr(_) => AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never,
+        Sink::File(..) => false,
+    };
     let mut renderer = renderer(args, &setup.rules, fail_on, color);
     let job = Job {
         rules: &setup.rules,
@@ -267,6 +370,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         },
         changed: changed.as_ref(),
         fingerprints: baseline.is_some() || args.write_baseline.is_some(),
+        fix,
+        unsafe_fixes: args.unsafe_fixes,
     };
     let baseline_dir = args
         .write_baseline
@@ -275,9 +380,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         .or_else(|| baseline.as_ref().map(|b| b.dir().to_path_buf()));
     let mut recorded: Vec<Entry> = Vec::new();
 
-    renderer.begin(sink.writer())?;
+    if fix != FixMode::Diff {
+        renderer.begin(sink.writer())?;
+    }
     let mut summary = Summary::default();
     let mut failed = false;
+    let mut has_diff = false;
+    // The fixed text of standard input, printed after the report.
+    let mut fixed_stdin: Option<String> = None;
     let mut had_error = !unreadable.is_empty();
     for (path, message) in &unreadable {
         summary.errors += 1;
@@ -289,6 +399,32 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             match outcome.result {
                 Ok(mut linted) => {
                     summary.files += 1;
+                    if let Some(fixed) = &linted.fixed {
+                        if let Some(e) = &fixed.write_error {
+                            had_error = true;
+                            summary.errors += 1;
+                            anstream::eprintln!("{}: {}: {e}", error_label(), outcome.shown);
+                        } else {
+                            summary.fixed += fixed.applied;
+                        }
+                        if !fixed.converged {
+                            anstream::eprintln!(
+                                "{}: {}: fixes did not settle after {} passes; \
+                                 the text may still change on another run",
+                                warning_label(),
+                                outcome.shown,
+                                copylint::fix::MAX_PASSES
+                            );
+                        }
+                        if fix == FixMode::Diff {
+                            // `--diff` shows the diff only: no findings.
+                            has_diff |= !fixed.diff.is_empty();
+                            return out.write_all(fixed.diff.as_bytes());
+                        }
+                        if stdin && fix == FixMode::Apply {
+                            fixed_stdin = Some(linted.source.clone());
+                        }
+                    }
                     if let Some(dir) = &baseline_dir {
                         let key = baseline::relative_key(dir, &setup.cwd, &outcome.path);
                         let entries: Vec<Entry> = linted
@@ -311,6 +447,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
                     for d in &linted.diagnostics {
                         summary.counts.add(d.severity);
                         failed |= fail_on.fails(d.severity);
+                        match d.fix.as_ref().map(|f| f.applicability) {
+                            Some(Applicability::Safe) => summary.fixable += 1,
+                            Some(Applicability::Unsafe) if !args.unsafe_fixes => {
+                                summary.unsafe_fixable += 1;
+                            }
+                            Some(Applicability::Unsafe) => summary.fixable += 1,
+                            None => {}
+                        }
                     }
                     renderer.file(
                         out,
@@ -333,9 +477,19 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             }
         };
 
-    if stdin && !stdin_excluded {
+    // With `--fix`, standard input always comes back out on standard
+    // output: fixed, or as it was when it is excluded or unreadable.
+    let mut echo_stdin: Option<Vec<u8>> = None;
+    if stdin && stdin_excluded && fix == FixMode::Apply {
         let mut bytes = Vec::new();
         io::stdin().lock().read_to_end(&mut bytes)?;
+        echo_stdin = Some(bytes);
+    } else if stdin && !stdin_excluded {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes)?;
+        if fix == FixMode::Apply {
+            echo_stdin = Some(bytes.clone());
+        }
         let name = args
             .stdin_filename
             .clone()
@@ -350,6 +504,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             display_path(&name),
             copylint::text_from_bytes(bytes),
             format,
+            false,
         );
         emit(outcome, sink.writer(), &mut summary)?;
     } else {
@@ -362,6 +517,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
                         display_path(p),
                         copylint::read_text(p),
                         Format::from_path(p),
+                        true,
                     )
                 })
                 .collect();
@@ -370,8 +526,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             }
         }
     }
-    renderer.finish(sink.writer(), &summary)?;
+    if fix != FixMode::Diff {
+        renderer.finish(sink.writer(), &summary)?;
+    }
     sink.close()?;
+    let stdin_out = fixed_stdin.map(String::into_bytes).or(echo_stdin);
+    if let Some(bytes) = stdin_out {
+        let mut out = io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    }
 
     if let Some(path) = &args.write_baseline
         && let Err(e) = baseline::write(path, recorded)
@@ -391,6 +555,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     }
     Ok(if had_error {
         Status::Error
+    } else if fix == FixMode::Diff {
+        if has_diff {
+            Status::Failed
+        } else {
+            Status::Clean
+        }
     } else if failed || too_many_warnings {
         Status::Failed
     } else {

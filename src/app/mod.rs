@@ -68,6 +68,12 @@ pub fn error_label() -> String {
     format!("{style}error{style:#}")
 }
 
+/// `warning` in yellow, for stderr messages that do not fail the run.
+pub fn warning_label() -> String {
+    let style = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
+    format!("{style}warning{style:#}")
+}
+
 /// Prints `error: …` lines for rule or configuration errors.
 pub fn report_errors(errors: &[RuleError]) {
     for e in errors {

@@ -37,6 +37,7 @@ pub fn run(global: &GlobalArgs, args: &RulesArgs) -> anyhow::Result<Status> {
                         "category": info.category,
                         "severity": severity.as_str(),
                         "kind": info.kind,
+                        "fix": info.fix.map(|f| f.as_str()),
                         "source": info.source,
                         "builtin": info.builtin,
                         "message": info.message,
@@ -68,17 +69,18 @@ pub fn run(global: &GlobalArgs, args: &RulesArgs) -> anyhow::Result<Status> {
                 .max(4);
             writeln!(
                 out,
-                "{:w_id$}  {:w_cat$}  {:10}  {:w_kind$}  SOURCE",
-                "ID", "CATEGORY", "SEVERITY", "KIND"
+                "{:w_id$}  {:w_cat$}  {:10}  {:w_kind$}  {:6}  SOURCE",
+                "ID", "CATEGORY", "SEVERITY", "KIND", "FIX"
             )?;
             for (info, severity) in &rules {
                 writeln!(
                     out,
-                    "{:w_id$}  {:w_cat$}  {:10}  {:w_kind$}  {}",
+                    "{:w_id$}  {:w_cat$}  {:10}  {:w_kind$}  {:6}  {}",
                     info.id,
                     info.category,
                     severity.as_str(),
                     info.kind,
+                    info.fix.map_or("-", |f| f.as_str()),
                     info.source
                 )?;
             }

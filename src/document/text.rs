@@ -45,6 +45,38 @@ pub(crate) fn normalize_char(c: char) -> Norm {
     }
 }
 
+/// Whether `source` is exactly `lint` once normalised: no markup, code,
+/// link destination or HTML inside, only prose and whitespace.
+pub(crate) fn is_plain(source: &str, lint: &str) -> bool {
+    let mut lint = lint.chars().peekable();
+    let mut in_space = false;
+    for c in source.chars() {
+        match normalize_char(c) {
+            Norm::Keep => {
+                in_space = false;
+                if lint.next() != Some(c) {
+                    return false;
+                }
+            }
+            Norm::Space => {
+                if !in_space && lint.next() != Some(' ') {
+                    return false;
+                }
+                in_space = true;
+            }
+            Norm::Replace(s) => {
+                in_space = false;
+                for r in s.chars() {
+                    if lint.next() != Some(r) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    lint.peek().is_none()
+}
+
 /// One run of lint text and the source bytes it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Piece {
@@ -290,6 +322,16 @@ mod tests {
         b.source_text(0..source.len());
         b.end_block(source.len());
         b.finish()
+    }
+
+    #[test]
+    fn plain_spans_have_no_markup() {
+        assert!(is_plain("Book a\n  demo.", "Book a demo."));
+        assert!(is_plain("\u{2019}tis", "'tis"));
+        assert!(!is_plain("Book a **demo**.", "Book a demo."));
+        assert!(!is_plain("[Book](https://x.test) now.", "Book now."));
+        assert!(!is_plain("Book a\n> demo.", "Book a demo."));
+        assert!(!is_plain("Book", "Book a"));
     }
 
     #[test]

@@ -104,7 +104,17 @@ impl Renderer for Human {
             }
             let title = level.primary_title(d.message.as_str()).id(d.rule_id());
             let mut groups = vec![title.element(snippet)];
-            if !d.suggestions.is_empty() {
+            if let Some(fix) = &d.fix {
+                let how = match fix.applicability {
+                    crate::fix::Applicability::Safe => "fix (--fix)",
+                    crate::fix::Applicability::Unsafe => "fix (--fix --unsafe-fixes)",
+                };
+                groups.push(Group::with_title(
+                    Level::HELP
+                        .with_name(Some(how))
+                        .secondary_title(fix.description.as_str()),
+                ));
+            } else if !d.suggestions.is_empty() {
                 let alts: Vec<String> = d.suggestions.iter().map(|s| format!("'{s}'")).collect();
                 groups.push(Group::with_title(
                     Level::HELP.secondary_title(format!("consider {}", alts.join(" or "))),
@@ -145,6 +155,18 @@ impl Renderer for Human {
                 self.paint(yellow, &plural(s.counts.warning, "warning")),
                 self.paint(cyan, &plural(s.counts.suggestion, "suggestion")),
             )?;
+        }
+        if s.fixed > 0 {
+            writeln!(out, "Fixed {}.", plural(s.fixed, "finding"))?;
+        }
+        match (s.fixable, s.unsafe_fixable) {
+            (0, 0) => {}
+            (0, u) => writeln!(out, "{u} fixable with --fix --unsafe-fixes.")?,
+            (n, 0) => writeln!(out, "{n} fixable with --fix.")?,
+            (n, u) => writeln!(
+                out,
+                "{n} fixable with --fix ({u} more with --unsafe-fixes)."
+            )?,
         }
         if s.errors > 0 {
             writeln!(

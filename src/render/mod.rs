@@ -53,6 +53,11 @@ pub struct Summary {
     pub counts: Counts,
     /// Files that could not be read.
     pub errors: usize,
+    /// Remaining findings with a safe fix / with only an unsafe fix.
+    pub fixable: usize,
+    pub unsafe_fixable: usize,
+    /// Fixes applied (`--fix`).
+    pub fixed: usize,
 }
 
 /// An output format.
@@ -97,6 +102,50 @@ pub struct Located<'a> {
     pub message: &'a str,
     pub matched: &'a str,
     pub suggestions: &'a [String],
+    /// The fix, if the rule has one (`null` otherwise).
+    pub fix: Option<LocatedFix<'a>>,
+}
+
+/// A fix with its edits located like findings.
+#[derive(Debug, Serialize)]
+pub struct LocatedFix<'a> {
+    pub applicability: &'static str,
+    pub description: &'a str,
+    pub edits: Vec<LocatedEdit<'a>>,
+}
+
+/// One edit: replace the span with `content`.
+#[derive(Debug, Serialize)]
+pub struct LocatedEdit<'a> {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub content: &'a str,
+}
+
+impl<'a> LocatedFix<'a> {
+    pub fn new(source: &str, index: &LineIndex, fix: &'a crate::fix::Fix) -> Self {
+        LocatedFix {
+            applicability: fix.applicability.as_str(),
+            description: &fix.description,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let s = index.position(source, e.range.start);
+                    let t = index.position(source, e.range.end);
+                    LocatedEdit {
+                        line: s.line,
+                        column: s.column,
+                        end_line: t.line,
+                        end_column: t.column,
+                        content: &e.content,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> Located<'a> {
@@ -115,6 +164,7 @@ impl<'a> Located<'a> {
             message: &d.message,
             matched: source.get(d.range.clone()).unwrap_or(""),
             suggestions: &d.suggestions,
+            fix: d.fix.as_ref().map(|f| LocatedFix::new(source, index, f)),
         }
     }
 }

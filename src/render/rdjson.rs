@@ -38,11 +38,20 @@ fn diagnostic(r: &FileReport<'_>, index: &LineIndex, d: &Diagnostic) -> Value {
         Severity::Warning => "WARNING",
         Severity::Suggestion => "INFO",
     };
-    let suggestions: Vec<Value> = d
+    // Every wording of a substitution rule, else the edits of the fix.
+    let mut suggestions: Vec<Value> = d
         .suggestions
         .iter()
         .map(|text| json!({"range": range, "text": text}))
         .collect();
+    if suggestions.is_empty()
+        && let Some(fix) = &d.fix
+    {
+        for e in &fix.edits {
+            let r = json!({"start": position(index, r.source, e.range.start), "end": position(index, r.source, e.range.end)});
+            suggestions.push(json!({"range": r, "text": e.content}));
+        }
+    }
     let mut v = json!({
         "message": d.message,
         "location": {"path": r.path, "range": range},

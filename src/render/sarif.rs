@@ -150,6 +150,25 @@ impl Renderer for Sarif {
             if let Some(i) = self.index.get(l.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            if let Some(fix) = &l.fix {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column},
+                            "insertedContent": {"text": e.content},
+                        })
+                    })
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": {"text": format!("{} ({})", fix.description, fix.applicability)},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri_path(r.path), "uriBaseId": "%SRCROOT%"},
+                        "replacements": replacements,
+                    }],
+                }]);
+            }
             out.write_all(if self.first { b"\n  " } else { b",\n  " })?;
             self.first = false;
             serde_json::to_writer(&mut *out, &result)?;

@@ -21,6 +21,7 @@ use super::{BUILTIN_CATEGORIES, LoadedRule, RuleInfo, RuleLibrary};
 use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::document::text::{Norm, normalize_char};
+use crate::fix::Applicability;
 
 /// Index of a matcher in the per-document hit table.
 pub(crate) type MatcherId = u32;
@@ -100,6 +101,23 @@ pub(crate) struct OccurrenceRule {
     pub min: Option<usize>,
 }
 
+/// What a rule's fix does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FixAction {
+    /// Delete the finding's span and tidy around it.
+    Remove,
+    /// Replace the span (case kept).
+    Replace(String),
+    /// Replace with the substitution's first wording (case kept).
+    Substitute,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RuleFix {
+    pub action: FixAction,
+    pub applicability: Applicability,
+}
+
 #[derive(Debug)]
 pub(crate) enum Body {
     Match(Cond),
@@ -119,6 +137,7 @@ pub(crate) struct Rule {
     pub scope: Vec<Scope>,
     pub exceptions: Option<MatcherId>,
     pub fallback: bool,
+    pub fix: Option<RuleFix>,
     pub body: Body,
 }
 
@@ -553,6 +572,7 @@ fn rule_info(loaded: &LoadedRule, categories: &BTreeSet<String>) -> Result<RuleI
         source: origin.to_string(),
         builtin: origin.is_builtin(),
         extends: spec.extends.as_ref().map(|e| e.value.clone()),
+        fix: rule_fix(spec, origin)?.map(|f| f.applicability),
     })
 }
 
@@ -781,7 +801,9 @@ fn compile_rule(
     } else {
         return Err(RuleError::at(o, &spec.id, "rule has no matcher"));
     };
+    let fix = rule_fix(spec, o)?;
     Ok(Rule {
+        fix,
         severity: info.severity,
         info: Arc::new(info),
         scope: spec.scope.clone().unwrap_or_default(),
@@ -789,6 +811,49 @@ fn compile_rule(
         fallback: spec.fallback.unwrap_or(false),
         body,
     })
+}
+
+/// The fix a rule declares (substitution rules fix by default).
+fn rule_fix(spec: &RuleSpec, o: &Origin) -> Result<Option<RuleFix>, RuleError> {
+    let substitution = spec.substitution.is_some();
+    let Some(f) = &spec.fix else {
+        return Ok(substitution.then_some(RuleFix {
+            action: FixAction::Substitute,
+            applicability: Applicability::Safe,
+        }));
+    };
+    let v = &f.value;
+    let action = match (v.remove, &v.replace, substitution) {
+        (true, Some(_), _) => {
+            return Err(RuleError::at(
+                o,
+                f,
+                "a fix either removes or replaces, not both",
+            ));
+        }
+        (true, None, _) => FixAction::Remove,
+        (false, Some(text), false) => FixAction::Replace(text.clone()),
+        (false, Some(_), true) => {
+            return Err(RuleError::at(
+                o,
+                f,
+                "a substitution rule replaces with its own wordings; give only `applicability`",
+            ));
+        }
+        (false, None, true) => FixAction::Substitute,
+        (false, None, false) => {
+            return Err(RuleError::at(o, f, "a fix needs `remove` or `replace`"));
+        }
+    };
+    let default = if action == FixAction::Remove {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    Ok(Some(RuleFix {
+        action,
+        applicability: v.applicability.unwrap_or(default),
+    }))
 }
 
 /// "a, b or c".

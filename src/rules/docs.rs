@@ -71,9 +71,12 @@ pub fn markdown(lib: &RuleLibrary) -> String {
             let _ = writeln!(out, "### {}\n", s.id.value);
             let _ = writeln!(
                 out,
-                "{} · {} · [`{}`](../{})\n",
+                "{} · {}{} · [`{}`](../{})\n",
                 s.severity.unwrap_or(crate::Severity::Warning),
                 kind_name(s),
+                fix_summary(s)
+                    .map(|f| format!(" · {f}"))
+                    .unwrap_or_default(),
                 r.origin,
                 r.origin
             );
@@ -121,6 +124,20 @@ pub fn markdown(lib: &RuleLibrary) -> String {
         let _ = writeln!(out, "| `{}` | {} |", c.name(), escape_cell(c.description()));
     }
     out
+}
+
+/// "fix: remove (unsafe)" and the like; `None` without a fix.
+fn fix_summary(s: &super::spec::RuleSpec) -> Option<String> {
+    use crate::fix::Applicability;
+    let declared = s.fix.as_ref().map(|f| &f.value);
+    let (what, default) = match declared {
+        Some(f) if f.remove => ("remove", Applicability::Unsafe),
+        Some(f) if f.replace.is_some() => ("replace", Applicability::Safe),
+        _ if s.substitution.is_some() => ("substitute", Applicability::Safe),
+        _ => return None,
+    };
+    let applicability = declared.and_then(|f| f.applicability).unwrap_or(default);
+    Some(format!("fix: {what} ({})", applicability.as_str()))
 }
 
 fn kind_name(s: &super::spec::RuleSpec) -> &'static str {

@@ -221,11 +221,14 @@ mod tests {
     fn schema_errors_are_located() {
         assert_eq!(
             err("id: a\ncategory: cta\nphrasez: [x]\n"),
-            "r.yaml:3:1: unknown field `phrasez`, expected one of id, extends, category, severity, message, why, scope, exceptions, examples, fallback, phrases, patterns, lists, substitution, sentence, unbacked, specificity, occurrence"
+            "r.yaml:3:1: unknown field `phrasez`, expected one of id, extends, category, severity, message, why, scope, exceptions, examples, fallback, fix, phrases, patterns, lists, substitution, sentence, unbacked, specificity, occurrence"
         );
         assert!(
             err("id: a\nseverity: fatal\n").starts_with("r.yaml:2:11: unknown variant `fatal`")
         );
+        assert!(err("id: a\nfix: delete\n").starts_with("r.yaml:2:6: unknown fix `delete`"));
+        assert!(err("id: a\nfix: {remove: true, how: x}\n").starts_with("r.yaml:2:"));
+        assert!(err("id: a\nfix: {applicability: maybe}\n").contains("unknown variant `maybe`"));
         assert!(err("id: a\n  category: cta\n").starts_with("r.yaml:2:"));
         assert!(
             err("id: a\nsentence:\n  window: 2\n")

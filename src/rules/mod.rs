@@ -46,6 +46,9 @@ pub struct RuleInfo {
     pub builtin: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// Whether findings can be fixed, and how safely.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::Applicability>,
 }
 
 /// A rule file after `extends` is resolved.

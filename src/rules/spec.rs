@@ -39,6 +39,10 @@ pub struct RuleSpec {
     /// flagged it (for broad catch-all rules).
     #[serde(default)]
     pub fallback: Option<bool>,
+    /// How to fix a finding: `remove`, `{replace: "…"}`, and an
+    /// `applicability` (substitution rules fix with their first wording).
+    #[serde(default)]
+    pub fix: Option<Spanned<FixSpec>>,
 
     // Matchers: exactly one kind per rule.
     #[serde(default)]
@@ -101,6 +105,7 @@ impl RuleSpec {
             scope: self.scope.or(b.scope),
             exceptions: self.exceptions.or(b.exceptions),
             fallback: self.fallback.or(b.fallback),
+            fix: self.fix.or(b.fix),
             examples: if inherit_examples {
                 self.examples.or(b.examples)
             } else {
@@ -169,6 +174,59 @@ impl<'de> Deserialize<'de> for Condition {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Condition, A::Error> {
                 MatcherSpec::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(Condition::Inline)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `fix:` — `remove`, or a mapping with `remove: true` or `replace: "…"`
+/// and an optional `applicability`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixSpec {
+    pub remove: bool,
+    pub replace: Option<String>,
+    pub applicability: Option<crate::fix::Applicability>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixMap {
+    #[serde(default)]
+    remove: bool,
+    #[serde(default)]
+    replace: Option<String>,
+    #[serde(default)]
+    applicability: Option<crate::fix::Applicability>,
+}
+
+impl<'de> Deserialize<'de> for FixSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FixSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`remove` or a mapping with `remove`, `replace` and `applicability`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FixSpec, E> {
+                match v {
+                    "remove" => Ok(FixSpec {
+                        remove: true,
+                        replace: None,
+                        applicability: None,
+                    }),
+                    other => Err(E::custom(format!(
+                        "unknown fix `{other}` (expected `remove` or a mapping)"
+                    ))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FixSpec, A::Error> {
+                let m = FixMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(FixSpec {
+                    remove: m.remove,
+                    replace: m.replace,
+                    applicability: m.applicability,
+                })
             }
         }
         d.deserialize_any(V)

@@ -1,0 +1,750 @@
+//! Fixes as data, and applying them.
+//!
+//! A [`Fix`] is a list of byte-range [`Edit`]s with an [`Applicability`]:
+//! `safe` fixes keep the meaning and are applied by `--fix`; `unsafe` ones
+//! change it (removing a call to action) and need `--unsafe-fixes`. Applying
+//! is a loop (as in ruff): lint, take the applicable fixes that do not
+//! overlap, apply them, lint again, until nothing changes or a pass cap is
+//! reached. Writing is atomic and refuses to clobber a file that changed
+//! since it was read.
+
+use std::io::Write;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Format;
+use crate::engine::LintOptions;
+use crate::rules::RuleSet;
+
+/// Whether applying a fix keeps the meaning of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Meaning-preserving; applied by `--fix`.
+    Safe,
+    /// Changes meaning; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace `range` of the source with `content`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+/// A fix for one finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, for humans ("replace with 'use'").
+    pub description: String,
+    /// Sorted, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// Most passes of the fix loop.
+pub const MAX_PASSES: usize = 10;
+
+/// `replacement` in the case of `original`: "WORLD-CLASS" → "PROVEN",
+/// "World-class" → "Proven", "world-class" → "proven".
+pub fn match_case(original: &str, replacement: &str) -> String {
+    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_upper = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+    if all_upper {
+        return replacement.to_uppercase();
+    }
+    if original.chars().next().is_some_and(char::is_uppercase) {
+        let mut chars = replacement.chars();
+        return match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+    }
+    replacement.to_string()
+}
+
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Start of the line holding `at` (after a byte-order mark on the first line).
+fn line_start(src: &str, at: usize) -> usize {
+    match src[..at].rfind(['\n', '\r']) {
+        Some(i) => i + 1,
+        None if src.starts_with('\u{FEFF}') && at >= 3 => 3,
+        None => 0,
+    }
+}
+
+/// End of the line holding `at`, without its line break.
+fn line_end(src: &str, at: usize) -> usize {
+    src[at..].find(['\n', '\r']).map_or(src.len(), |i| at + i)
+}
+
+/// Offset just past the line break at `at` (if any).
+fn past_break(src: &str, at: usize) -> usize {
+    if src[at..].starts_with("\r\n") {
+        at + 2
+    } else if at < src.len() {
+        at + 1
+    } else {
+        at
+    }
+}
+
+/// `prefix` holds only Markdown block markers: blockquote `>`, a list
+/// bullet or number, heading `#`s.
+fn only_markers(prefix: &str) -> bool {
+    let rest = prefix.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let rest = rest
+        .strip_prefix(['-', '*', '+'])
+        .or_else(|| {
+            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            (digits.len() < rest.len()).then(|| digits.strip_prefix(['.', ')']))?
+        })
+        .or_else(|| {
+            let hashes = rest.trim_start_matches('#');
+            (hashes.len() < rest.len()).then_some(hashes)
+        })
+        .unwrap_or(rest);
+    rest.trim().is_empty()
+}
+
+/// Edits that delete `range` (a phrase or a whole sentence) from `src` and
+/// tidy up around it, or `None` when no tidy deletion keeps the text
+/// grammatical, such as a predicative adjective ("it is seamless.").
+///
+/// * a line left with nothing but blanks or Markdown markers goes with its
+///   line break (and a doubled blank line is merged);
+/// * one space goes with the phrase;
+/// * before closing punctuation, a listing comma or conjunction goes too
+///   ("fast, cheap and seamless." → "fast, cheap.");
+/// * an article before it agrees with the new next word ("an
+///   industry-leading tool" → "a tool");
+/// * a deleted sentence start capitalises the next word.
+pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<Vec<Edit>> {
+    let bytes = src.as_bytes();
+    let (mut start, mut end) = (range.start, range.end);
+    let first = line_start(src, start);
+    let span = &src[range.clone()];
+    if !ends_sentence(span) && !removable_phrase(&src[first..start], span) {
+        return None;
+    }
+    let last = line_end(src, end);
+    let prefix = &src[first..start];
+    if src[end..last].trim().is_empty() && only_markers(prefix) {
+        let next = past_break(src, last);
+        let next_end = line_end(src, next);
+        let next_line = &src[next..next_end];
+        let continues = !next_line.trim().is_empty() && !only_markers_start(next_line);
+        if !prefix.trim().is_empty() && continues {
+            // A list item or heading continues on the next line: keep the
+            // marker, join the rest of the item onto it.
+            if next_line.trim_start().starts_with('>') {
+                return None;
+            }
+            let word = next + (next_line.len() - next_line.trim_start().len());
+            let mut edits = vec![Edit {
+                range: start..word,
+                content: String::new(),
+            }];
+            capitalise_after(src, word, sentence_start, &mut edits);
+            return Some(edits);
+        }
+        // Drop the whole line; merge the blank lines around it.
+        let (mut from, mut to) = (first, next);
+        let blank_before = from == 0
+            || src[..from].ends_with("\n\n")
+            || src[..from].ends_with("\r\n\r\n")
+            || from == 3 && src.starts_with('\u{FEFF}');
+        if blank_before && next < src.len() && next_line.trim().is_empty() {
+            to = past_break(src, next_end);
+        } else if blank_before && next == src.len() && src[..from].ends_with('\n') {
+            // The last paragraph: the blank line before it goes instead.
+            from -= if src[..from].ends_with("\r\n") { 2 } else { 1 };
+        }
+        return Some(vec![Edit {
+            range: from..to,
+            content: String::new(),
+        }]);
+    }
+    let mut after = end;
+    while after < bytes.len() && is_space(bytes[after]) {
+        after += 1;
+    }
+    let at_line_end = after >= bytes.len() || matches!(bytes[after], b'\n' | b'\r');
+    let next_char = src[after..].chars().next();
+    let closes = next_char.is_some_and(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')'));
+    if at_line_end {
+        // "… seamless\n": the spaces before go with it.
+        while start > first && is_space(bytes[start - 1]) {
+            start -= 1;
+        }
+    } else if closes {
+        // Only a listed item may go before punctuation: "fast, cheap,
+        // seamless." or "fast and seamless."; "it is seamless." may not.
+        let mut s = start;
+        while s > first && is_space(bytes[s - 1]) {
+            s -= 1;
+        }
+        let before = &src[first..s];
+        let conjunction = ["and", "or"].iter().find_map(|w| {
+            let rest = before.strip_suffix(w)?;
+            rest.ends_with(|c: char| c.is_whitespace() || c == ',')
+                .then_some(rest.len())
+        });
+        let listed = next_char == Some(',') && adjective_follows(&src[after + 1..]);
+        if listed && !before.ends_with(',') {
+            // "a cutting-edge, open tool" → "an open tool".
+            s = start;
+            end = after + 1;
+            while end < bytes.len() && is_space(bytes[end]) {
+                end += 1;
+            }
+        } else if before.ends_with(',') {
+            s -= 1;
+        } else if let Some(len) = conjunction {
+            s = first + len;
+            while s > first && is_space(bytes[s - 1]) {
+                s -= 1;
+            }
+            if src[first..s].ends_with(',') {
+                s -= 1;
+            }
+        } else if !(sentence_start && ends_sentence(&src[range.clone()])) {
+            return None;
+        }
+        if s < start {
+            start = s;
+            while start > first && is_space(bytes[start - 1]) {
+                start -= 1;
+            }
+        }
+    } else if !ends_sentence(&src[range.clone()])
+        && (after == end || !adjective_follows(&src[after..]))
+    {
+        // Glued to what follows ("world-class's"), or the phrase is not a
+        // modifier of the next word ("making it painless for everyone",
+        // "a leader in"): no clean cut.
+        return None;
+    } else {
+        let mut s = start;
+        while s > first && is_space(bytes[s - 1]) {
+            s -= 1;
+        }
+        if s > first
+            && bytes[s - 1] == b','
+            && !src[first..s - 1].ends_with(|c: char| c.is_ascii_digit())
+        {
+            // "a fast, seamless tool" → "a fast tool"; the comma goes.
+            start = s - 1;
+        } else {
+            end = after;
+        }
+    }
+    let mut edits = Vec::new();
+    // Article agreement: "an " / "a " right before the removed word.
+    let before = &src[first..start];
+    let article = ["an ", "An ", "a ", "A "]
+        .iter()
+        .find(|a| before.ends_with(*a))
+        .map(|a| (start - a.len(), &a[..a.len() - 1]));
+    if let Some((at, art)) = article
+        && (at == first || !src[..at].ends_with(|c: char| c.is_alphanumeric()))
+    {
+        let vowel = src[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
+        let want = match_case(art, if vowel { "an" } else { "a" });
+        if art != want {
+            edits.push(Edit {
+                range: at..at + art.len(),
+                content: want,
+            });
+        }
+    }
+    edits.push(Edit {
+        range: start..end,
+        content: String::new(),
+    });
+    capitalise_after(src, end, sentence_start, &mut edits);
+    edits.sort_by_key(|e| e.range.start);
+    Some(edits)
+}
+
+/// Whether `line` starts with a list or blockquote marker (a new item).
+fn only_markers_start(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with(['-', '*', '+', '>', '#'])
+        || t.trim_start_matches(|c: char| c.is_ascii_digit()).len() < t.len()
+            && t.trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(['.', ')'])
+}
+
+/// Whether a phrase (not a sentence) can go without breaking the grammar
+/// around it: not after a degree word ("the most powerful", "quietly
+/// powerful") and not ending in a function word ("a leader in").
+fn removable_phrase(before: &str, span: &str) -> bool {
+    const DEGREE: &[&str] = &[
+        "most", "more", "less", "least", "very", "so", "too", "quite", "rather", "pretty", "as",
+        "how", "such", "truly", "really",
+    ];
+    let last_word = |s: &str| -> String {
+        s.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .next()
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let previous = last_word(before);
+    let degree = DEGREE.contains(&previous.as_str())
+        || previous.len() > 4 && previous.ends_with("ly") && !before.trim_end().ends_with(',');
+    !degree && adjective_follows(&last_word(span))
+}
+
+/// Whether `rest` (after a comma) goes on with another modifier rather
+/// than a new clause: "a fast, open tool", not "fast, which means".
+fn adjective_follows(rest: &str) -> bool {
+    let word: String = rest
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+        .collect::<String>()
+        .to_lowercase();
+    const CLAUSE: &[&str] = &[
+        "and", "or", "but", "nor", "so", "yet", "which", "who", "whom", "whose", "that", "while",
+        "because", "although", "though", "if", "when", "where", "as", "since", "unless", "until",
+        "the", "a", "an", "it", "we", "you", "they", "he", "she", "i", "this", "these", "those",
+        "our", "your", "their", "its", "with", "without", "for", "from", "to", "in", "on", "at",
+        "by", "of", "not", "even", "then",
+    ];
+    !word.is_empty() && !CLAUSE.contains(&word.as_str())
+}
+
+fn ends_sentence(span: &str) -> bool {
+    span.trim_end_matches(['"', '\'', ')', '\u{201D}', '\u{2019}'])
+        .ends_with(['.', '!', '?'])
+}
+
+/// After deleting a sentence start, the word at `at` starts the sentence.
+fn capitalise_after(src: &str, at: usize, sentence_start: bool, edits: &mut Vec<Edit>) {
+    if sentence_start && let Some(c) = src[at..].chars().next().filter(|c| c.is_lowercase()) {
+        edits.push(Edit {
+            range: at..at + c.len_utf8(),
+            content: c.to_uppercase().collect(),
+        });
+    }
+}
+
+/// Applies edits (sorted, non-overlapping) to `src`.
+pub fn apply_edits(src: &str, edits: &[&Edit]) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&src[at..e.range.start]);
+        out.push_str(&e.content);
+        at = e.range.end;
+    }
+    out.push_str(&src[at..]);
+    out
+}
+
+/// Chooses the applicable fixes of one pass: in order, skipping any whose
+/// edits overlap an edit already taken (it is retried next pass).
+pub fn select(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<&Edit> {
+    let mut fixes: Vec<&Fix> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.applicability == Applicability::Safe || unsafe_fixes)
+        .filter(|f| !f.edits.is_empty())
+        .collect();
+    fixes.sort_by_key(|f| (f.edits[0].range.start, f.edits[0].range.end));
+    let mut taken: Vec<&Edit> = Vec::new();
+    for f in fixes {
+        let clashes = f.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                e.range.start < t.range.end && t.range.start < e.range.end
+                    || (e.range.is_empty() || t.range.is_empty()) && e.range.start == t.range.start
+            })
+        });
+        if !clashes {
+            taken.extend(f.edits.iter());
+        }
+    }
+    taken.sort_by_key(|e| (e.range.start, e.range.end));
+    taken
+}
+
+/// What the fix loop did to one text.
+#[derive(Clone, Debug)]
+pub struct FixOutcome {
+    pub text: String,
+    /// Fixes applied in all passes.
+    pub applied: usize,
+    pub passes: usize,
+    /// False when the cap was reached with fixes still applicable.
+    pub converged: bool,
+    /// Findings left after fixing.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// Lints and fixes `source` until nothing changes (at most [`MAX_PASSES`]).
+pub fn fix_text(
+    source: &str,
+    format: Format,
+    rules: &RuleSet,
+    options: LintOptions,
+    unsafe_fixes: bool,
+) -> FixOutcome {
+    let mut text = source.to_string();
+    let mut applied = 0;
+    let mut passes = 0;
+    loop {
+        let found = crate::lint_str(&text, format, rules, options);
+        let edits = select(&found, unsafe_fixes);
+        if edits.is_empty() {
+            return FixOutcome {
+                text,
+                applied,
+                passes,
+                converged: true,
+                remaining: found,
+            };
+        }
+        if passes == MAX_PASSES {
+            return FixOutcome {
+                text,
+                applied,
+                passes,
+                converged: false,
+                remaining: found,
+            };
+        }
+        let fixes_in_pass = found
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| {
+                f.edits
+                    .iter()
+                    .any(|e| edits.iter().any(|t| std::ptr::eq(*t, e)))
+            })
+            .count();
+        let next = apply_edits(&text, &edits);
+        passes += 1;
+        if next == text {
+            return FixOutcome {
+                text,
+                applied,
+                passes,
+                converged: true,
+                remaining: found,
+            };
+        }
+        applied += fixes_in_pass;
+        text = next;
+    }
+}
+
+/// Why a fixed file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("changed on disk since it was read; not overwritten (run again)")]
+    Changed,
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Replaces `path` with `text` atomically (a temporary file in the same
+/// directory, renamed over the original), keeping its permissions, unless
+/// its content is no longer `original`.
+pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), WriteError> {
+    write_with(path, original, |w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_atomically`] with the content produced by `write` (tests inject
+/// failing writers here).
+pub fn write_with(
+    path: &Path,
+    original: &[u8],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    let io = |e: std::io::Error| WriteError::Io(crate::walk::io_message(&e));
+    // A symbolic link is followed: the file it points to is replaced, and
+    // the link stays a link.
+    let path = &std::fs::canonicalize(path).map_err(io)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    write(tmp.as_file_mut()).map_err(io)?;
+    tmp.as_file_mut().flush().map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    std::fs::set_permissions(tmp.path(), permissions).map_err(io)?;
+    // Last check before replacing: the file must still hold what we read.
+    let now = std::fs::read(path).map_err(io)?;
+    if now != original {
+        return Err(WriteError::Changed);
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remove_at(src: &str, what: &str, sentence_start: bool) -> Option<String> {
+        let start = src.find(what).expect("phrase in text");
+        let edits = removal(src, start..start + what.len(), sentence_start)?;
+        Some(apply_edits(src, &edits.iter().collect::<Vec<_>>()))
+    }
+
+    fn remove(src: &str, what: &str) -> String {
+        remove_at(src, what, false).expect("a removal")
+    }
+
+    fn remove_sentence(src: &str, what: &str) -> String {
+        remove_at(src, what, true).expect("a removal")
+    }
+
+    #[test]
+    fn case_is_preserved() {
+        assert_eq!(match_case("World-class", "proven"), "Proven");
+        assert_eq!(match_case("WORLD-CLASS", "proven"), "PROVEN");
+        assert_eq!(match_case("world-class", "proven"), "proven");
+        assert_eq!(match_case("A", "an"), "An");
+    }
+
+    #[test]
+    fn removal_tidies_spaces_punctuation_articles_and_lines() {
+        assert_eq!(remove("Our very good team.", "very"), "Our good team.");
+        assert_eq!(remove("Fast, cheap, seamless.", "seamless"), "Fast, cheap.");
+        assert_eq!(
+            remove("Fast, cheap, and seamless.", "seamless"),
+            "Fast, cheap."
+        );
+        assert_eq!(remove("Fast and seamless!", "seamless"), "Fast!");
+        assert_eq!(
+            remove("It is an industry-leading tool.", "industry-leading"),
+            "It is a tool."
+        );
+        assert_eq!(
+            remove("It is a cutting-edge, open tool.", "cutting-edge,"),
+            "It is an open tool."
+        );
+        assert_eq!(remove("A seamless\nworkflow.", "seamless"), "A\nworkflow.");
+        assert_eq!(
+            remove("A cutting-edge, open tool.", "cutting-edge"),
+            "An open tool."
+        );
+        assert_eq!(
+            remove("A fast, seamless workflow.", "seamless"),
+            "A fast workflow."
+        );
+        assert_eq!(remove("Fast, seamless, cheap.", "seamless"), "Fast, cheap.");
+        assert_eq!(
+            remove("In 2020, seamless sync arrived.", "seamless"),
+            "In 2020, sync arrived."
+        );
+        assert_eq!(
+            remove("One.\nBook a demo.\nTwo.\n", "Book a demo."),
+            "One.\nTwo.\n"
+        );
+        assert_eq!(
+            remove("One.\r\nBook a demo.\r\nTwo.\r\n", "Book a demo."),
+            "One.\r\nTwo.\r\n"
+        );
+        assert_eq!(remove("First. Book a demo.", "Book a demo."), "First.");
+    }
+
+    #[test]
+    fn removal_refuses_to_leave_broken_grammar() {
+        assert_eq!(
+            remove_at("Our service is seamless.", "seamless", false),
+            None
+        );
+        assert_eq!(
+            remove_at("It is the cutting-edge.", "cutting-edge", false),
+            None
+        );
+        assert_eq!(
+            remove_at("A world-class's reach.", "world-class", false),
+            None
+        );
+        assert_eq!(
+            remove_at("It is seamless, which helps.", "seamless", false),
+            None
+        );
+        assert_eq!(
+            remove_at("Making it painless for all.", "painless", false),
+            None
+        );
+        assert_eq!(
+            remove_at("The most powerful tool.", "powerful", false),
+            None
+        );
+        assert_eq!(
+            remove_at("A quietly powerful film.", "powerful", false),
+            None
+        );
+        assert_eq!(
+            remove_at("We are a leader in tea.", "a leader in", false),
+            None
+        );
+    }
+
+    #[test]
+    fn removing_a_sentence_tidies_the_paragraph() {
+        assert_eq!(remove_sentence("Truly great work.", "Truly"), "Great work.");
+        assert_eq!(
+            remove_sentence("Intro. Book a demo. More.", "Book a demo."),
+            "Intro. More."
+        );
+        assert_eq!(
+            remove_sentence("Intro. Book a demo. more.", "Book a demo."),
+            "Intro. More."
+        );
+        // A paragraph of its own goes with one of the blank lines around it.
+        assert_eq!(
+            remove_sentence("One.\n\nBook a demo.\n\nTwo.\n", "Book a demo."),
+            "One.\n\nTwo.\n"
+        );
+        assert_eq!(
+            remove_sentence("One.\n\nBook a demo.\n", "Book a demo."),
+            "One.\n"
+        );
+        assert_eq!(
+            remove_sentence("Book a demo.\n\nTwo.\n", "Book a demo."),
+            "Two.\n"
+        );
+        assert_eq!(
+            remove_sentence("\u{FEFF}Book a demo.\n\nTwo.\n", "Book a demo."),
+            "\u{FEFF}Two.\n"
+        );
+        assert_eq!(
+            remove_sentence("One.\r\n\r\nBook a demo.\r\n", "Book a demo."),
+            "One.\r\n"
+        );
+        // List items and headings: the marker goes with the line …
+        assert_eq!(
+            remove_sentence("- a\n- Book a demo.\n- b\n", "Book a demo."),
+            "- a\n- b\n"
+        );
+        assert_eq!(remove_sentence("> Book a demo.\n", "Book a demo."), "");
+        // … unless the item continues on the next line.
+        assert_eq!(
+            remove_sentence("- Book a demo.\n  more text\n", "Book a demo."),
+            "- More text\n"
+        );
+    }
+
+    #[test]
+    fn overlapping_fixes_are_left_for_the_next_pass() {
+        use crate::rules::test_set;
+        let r = "id: s\ncategory: unspecific\nmessage: m\nwhy: w\nsubstitution:\n  very good: fine\n  good team: crew\n";
+        let set = test_set(&[r]);
+        let out = fix_text(
+            "A very good team.",
+            Format::Markdown,
+            &set,
+            LintOptions::default(),
+            false,
+        );
+        assert_eq!(out.text, "A fine team.");
+        assert!(out.converged);
+    }
+
+    #[test]
+    fn a_changed_file_is_not_clobbered_and_a_failing_writer_leaves_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "new content").unwrap();
+        assert!(matches!(
+            write_atomically(&path, b"old content", "fixed"),
+            Err(WriteError::Changed)
+        ));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new content");
+
+        let failing = write_with(&path, b"new content", |_| {
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(matches!(failing, Err(WriteError::Io(ref m)) if m == "disk full"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new content");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
+
+        write_atomically(&path, b"new content", "fixed").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
+    }
+
+    #[test]
+    fn an_edit_made_while_the_fix_is_written_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "as read").unwrap();
+        // The writer saves over the file while copylint writes its temp file.
+        let result = write_with(&path, b"as read", |w| {
+            std::fs::write(&path, "the writer's edit")?;
+            w.write_all(b"fixed")
+        });
+        assert!(matches!(result, Err(WriteError::Changed)));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the writer's edit");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.md");
+        let link = dir.path().join("link.md");
+        std::fs::write(&target, "x").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomically(&link, b"x", "y").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "y");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "x").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, b"x", "y").unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+}
