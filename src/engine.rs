@@ -117,7 +117,13 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
             }
         }
     }
-    for (re, owners) in m.regexes.iter().zip(&m.regex_owners) {
+    // One pass of the set says which regexes match at all; only those run.
+    let matching: Vec<usize> = match &m.regex_set {
+        Some(set) => set.matches(text).into_iter().collect(),
+        None => (0..m.regexes.len()).collect(),
+    };
+    for i in matching {
+        let (re, owners) = (&m.regexes[i], &m.regex_owners[i]);
         let mut push = |range: Range<usize>| {
             if !range.is_empty() {
                 for &owner in owners {
@@ -208,7 +214,7 @@ struct Ctx<'a, 's> {
     /// Offset of the first word of every sentence.
     sentence_starts: Vec<usize>,
     quotes: OnceCell<(Vec<Range<usize>>, usize)>,
-    protected: OnceCell<Vec<Range<usize>>>,
+    protected: OnceCell<(Vec<Range<usize>>, usize)>,
 }
 
 impl<'a, 's> Ctx<'a, 's> {
@@ -503,7 +509,7 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Source ranges a fix must never touch: inline code, URLs, footnote
     /// references and HTML comments (everything else that is not prose lies
     /// outside every block).
-    fn protected(&self) -> &[Range<usize>] {
+    fn protected(&self) -> &(Vec<Range<usize>>, usize) {
         self.protected.get_or_init(|| {
             let map = self.doc.map();
             let mut v: Vec<Range<usize>> = self
@@ -515,8 +521,46 @@ impl<'a, 's> Ctx<'a, 's> {
                 .chain(self.doc.comments().iter().cloned())
                 .collect();
             v.sort_by_key(|r| r.start);
-            v
+            let max_len = longest(&v);
+            (v, max_len)
         })
+    }
+
+    /// Whether deleting the span leaves the markup and the neighbouring
+    /// sentences whole: no emphasis, link or code marker right around it
+    /// (`**Book a demo.**` would leave `****`), no hard line break inside,
+    /// and no second sentence glued on by the segmenter ("… today. $99 a
+    /// month is all." is one sentence to it).
+    fn cleanly_removable(&self, at: &Range<usize>, range: &Range<usize>) -> bool {
+        let src = self.doc.source();
+        let before = src[..range.start].chars().next_back();
+        let after = src[range.end..].chars().next();
+        if before.is_some_and(|c| "*_~[`>".contains(c))
+            || after.is_some_and(|c| "*_~]`<".contains(c))
+        {
+            return false;
+        }
+        let original = &src[range.clone()];
+        if original.contains("  \n") || original.contains("  \r") || original.contains("\\\n") {
+            return false;
+        }
+        let text = &self.text()[at.clone()];
+        let body = text.trim_end_matches(['.', '!', '?', '"', '\'', ')', ' ']);
+        let mut chars = body.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if matches!(c, '.' | '!' | '?') {
+                while chars
+                    .peek()
+                    .is_some_and(|(_, n)| matches!(n, '"' | '\'' | ')'))
+                {
+                    chars.next();
+                }
+                if chars.peek().is_some_and(|(_, n)| *n == ' ') {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// The edits of `rule_fix` for a finding at lint range `at` (source
@@ -564,6 +608,9 @@ impl<'a, 's> Ctx<'a, 's> {
                 )
             }
             FixAction::Remove => {
+                if !self.cleanly_removable(at, range) {
+                    return None;
+                }
                 let starts_sentence = self
                     .doc
                     .sentence_at(at.start)
@@ -587,16 +634,14 @@ impl<'a, 's> Ctx<'a, 's> {
         } else {
             (last_line_end + 1).min(src.len())
         };
-        let protected = self.protected();
+        let (protected, max_len) = self.protected();
         // Outside those lines, an edit may only take blank lines.
         let blank = |r: Range<usize>| src.get(r).is_some_and(|s| s.trim().is_empty());
         let safe = edits.iter().all(|e| {
             (e.range.start >= first_line || blank(e.range.start..first_line.min(e.range.end)))
                 && (e.range.end <= last_line_end
                     || blank(last_line_end.max(e.range.start)..e.range.end))
-                && !protected
-                    .iter()
-                    .any(|p| p.start < e.range.end && e.range.start < p.end)
+                && !overlaps_any(protected, *max_len, &e.range)
         });
         safe.then_some(Fix {
             applicability: rule_fix.applicability,

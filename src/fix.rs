@@ -80,18 +80,22 @@ fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// Start of the line holding `at` (after a byte-order mark on the first line).
-fn line_start(src: &str, at: usize) -> usize {
-    match src[..at].rfind(['\n', '\r']) {
-        Some(i) => i + 1,
-        None if src.starts_with('\u{FEFF}') && at >= 3 => 3,
-        None => 0,
+/// How far the tidy-up looks around a removed span, in bytes: enough for
+/// block markers, an article, a comma or a conjunction. Looking no further
+/// keeps fixing linear on a document that is one long line.
+const LOOK: usize = 64;
+
+/// The largest char boundary at or below `i`.
+fn floor_boundary(src: &str, mut i: usize) -> usize {
+    while !src.is_char_boundary(i) {
+        i -= 1;
     }
+    i
 }
 
-/// End of the line holding `at`, without its line break.
-fn line_end(src: &str, at: usize) -> usize {
-    src[at..].find(['\n', '\r']).map_or(src.len(), |i| at + i)
+/// Up to [`LOOK`] bytes of `src` before `at`.
+fn window_before(src: &str, at: usize) -> &str {
+    &src[floor_boundary(src, at.saturating_sub(LOOK))..at]
 }
 
 /// Offset just past the line break at `at` (if any).
@@ -103,6 +107,28 @@ fn past_break(src: &str, at: usize) -> usize {
     } else {
         at
     }
+}
+
+/// If only blanks follow `at` up to the end of its line: that end.
+fn blank_rest(src: &str, at: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = at;
+    while i < bytes.len() && is_space(bytes[i]) {
+        i += 1;
+    }
+    (i == bytes.len() || matches!(bytes[i], b'\n' | b'\r')).then_some(i)
+}
+
+/// If only blanks and Markdown block markers precede `at` on its line:
+/// where the line starts (after a byte-order mark on the first line).
+fn marker_line_start(src: &str, at: usize) -> Option<usize> {
+    let window = window_before(src, at);
+    let start = match window.rfind(['\n', '\r']) {
+        Some(i) => at - window.len() + i + 1,
+        None if window.len() == at => usize::from(src.starts_with('\u{FEFF}')) * 3,
+        None => return None,
+    };
+    only_markers(&src[start..at]).then_some(start)
 }
 
 /// `prefix` holds only Markdown block markers: blockquote `>`, a list
@@ -123,6 +149,69 @@ fn only_markers(prefix: &str) -> bool {
     rest.trim().is_empty()
 }
 
+/// Whether the line at `at` underlines the line above it (`===`, `---`):
+/// removing that line would turn the paragraph before into a heading.
+fn underline_at(src: &str, at: usize) -> bool {
+    let bytes = src.as_bytes();
+    let mut i = at;
+    while i < bytes.len() && is_space(bytes[i]) {
+        i += 1;
+    }
+    let Some(&mark) = bytes.get(i).filter(|b| matches!(b, b'=' | b'-')) else {
+        return false;
+    };
+    while i < bytes.len() && bytes[i] == mark {
+        i += 1;
+    }
+    blank_rest(src, i).is_some()
+}
+
+/// The edits that drop the line `first..` holding the span `start..last`
+/// (nothing else on it but markers), or `None` when the rest of a list item
+/// continues on the next line.
+fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec<Edit>> {
+    let next = past_break(src, last);
+    let next_blank = blank_rest(src, next);
+    let marker = src[first..start].trim_start_matches([' ', '\t', '>']);
+    if !marker.is_empty()
+        && !marker.starts_with('#')
+        && next_blank.is_none()
+        && !only_markers_start(&src[next..floor_boundary(src, (next + LOOK).min(src.len()))])
+    {
+        // "- Book a demo.\n  more of the item": no clean cut.
+        return None;
+    }
+    if underline_at(src, next) {
+        return None;
+    }
+    // Drop the whole line; merge the blank lines around it.
+    let (mut from, mut to) = (first, next);
+    let blank_before = from == 0
+        || src[..from].ends_with("\n\n")
+        || src[..from].ends_with("\r\n\r\n")
+        || from == 3 && src.starts_with('\u{FEFF}');
+    match next_blank {
+        Some(end) if blank_before && next < src.len() => to = past_break(src, end),
+        _ if blank_before && next == src.len() && src[..from].ends_with('\n') => {
+            // The last paragraph: the blank line before it goes instead.
+            from -= if src[..from].ends_with("\r\n") { 2 } else { 1 };
+        }
+        _ => {}
+    }
+    Some(vec![Edit {
+        range: from..to,
+        content: String::new(),
+    }])
+}
+
+/// Adverbs that modify the next word, which keep a comma before them
+/// ("fast, extremely reliable").
+fn is_adverb(span: &str) -> bool {
+    let lower = span.to_lowercase();
+    lower.ends_with("ly")
+        || ["very", "super", "so", "too", "quite", "pretty"].contains(&lower.as_str())
+}
+
 /// Edits that delete `range` (a phrase or a whole sentence) from `src` and
 /// tidy up around it, or `None` when no tidy deletion keeps the text
 /// grammatical, such as a predicative adjective ("it is seamless.").
@@ -135,51 +224,18 @@ fn only_markers(prefix: &str) -> bool {
 /// * an article before it agrees with the new next word ("an
 ///   industry-leading tool" → "a tool");
 /// * a deleted sentence start capitalises the next word.
+///
+/// Work is bounded by a few dozen bytes around the span.
 pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<Vec<Edit>> {
     let bytes = src.as_bytes();
     let (mut start, mut end) = (range.start, range.end);
-    let first = line_start(src, start);
     let span = &src[range.clone()];
-    if !ends_sentence(span) && !removable_phrase(&src[first..start], span) {
+    let sentence = ends_sentence(span);
+    if !sentence && !removable_phrase(window_before(src, start), span) {
         return None;
     }
-    let last = line_end(src, end);
-    let prefix = &src[first..start];
-    if src[end..last].trim().is_empty() && only_markers(prefix) {
-        let next = past_break(src, last);
-        let next_end = line_end(src, next);
-        let next_line = &src[next..next_end];
-        let continues = !next_line.trim().is_empty() && !only_markers_start(next_line);
-        if !prefix.trim().is_empty() && continues {
-            // A list item or heading continues on the next line: keep the
-            // marker, join the rest of the item onto it.
-            if next_line.trim_start().starts_with('>') {
-                return None;
-            }
-            let word = next + (next_line.len() - next_line.trim_start().len());
-            let mut edits = vec![Edit {
-                range: start..word,
-                content: String::new(),
-            }];
-            capitalise_after(src, word, sentence_start, &mut edits);
-            return Some(edits);
-        }
-        // Drop the whole line; merge the blank lines around it.
-        let (mut from, mut to) = (first, next);
-        let blank_before = from == 0
-            || src[..from].ends_with("\n\n")
-            || src[..from].ends_with("\r\n\r\n")
-            || from == 3 && src.starts_with('\u{FEFF}');
-        if blank_before && next < src.len() && next_line.trim().is_empty() {
-            to = past_break(src, next_end);
-        } else if blank_before && next == src.len() && src[..from].ends_with('\n') {
-            // The last paragraph: the blank line before it goes instead.
-            from -= if src[..from].ends_with("\r\n") { 2 } else { 1 };
-        }
-        return Some(vec![Edit {
-            range: from..to,
-            content: String::new(),
-        }]);
+    if let (Some(first), Some(last)) = (marker_line_start(src, start), blank_rest(src, end)) {
+        return remove_line(src, first, start, last);
     }
     let mut after = end;
     while after < bytes.len() && is_space(bytes[after]) {
@@ -188,19 +244,20 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
     let at_line_end = after >= bytes.len() || matches!(bytes[after], b'\n' | b'\r');
     let next_char = src[after..].chars().next();
     let closes = next_char.is_some_and(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')'));
+    let spaces_before = |mut i: usize| {
+        while i > 0 && is_space(bytes[i - 1]) {
+            i -= 1;
+        }
+        i
+    };
     if at_line_end {
         // "… seamless\n": the spaces before go with it.
-        while start > first && is_space(bytes[start - 1]) {
-            start -= 1;
-        }
+        start = spaces_before(start);
     } else if closes {
         // Only a listed item may go before punctuation: "fast, cheap,
         // seamless." or "fast and seamless."; "it is seamless." may not.
-        let mut s = start;
-        while s > first && is_space(bytes[s - 1]) {
-            s -= 1;
-        }
-        let before = &src[first..s];
+        let mut s = spaces_before(start);
+        let before = window_before(src, s);
         let conjunction = ["and", "or"].iter().find_map(|w| {
             let rest = before.strip_suffix(w)?;
             rest.ends_with(|c: char| c.is_whitespace() || c == ',')
@@ -217,37 +274,27 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         } else if before.ends_with(',') {
             s -= 1;
         } else if let Some(len) = conjunction {
-            s = first + len;
-            while s > first && is_space(bytes[s - 1]) {
+            s = spaces_before(s - before.len() + len);
+            if src[..s].ends_with(',') {
                 s -= 1;
             }
-            if src[first..s].ends_with(',') {
-                s -= 1;
-            }
-        } else if !(sentence_start && ends_sentence(&src[range.clone()])) {
+        } else if !(sentence_start && sentence) {
             return None;
         }
         if s < start {
-            start = s;
-            while start > first && is_space(bytes[start - 1]) {
-                start -= 1;
-            }
+            start = spaces_before(s);
         }
-    } else if !ends_sentence(&src[range.clone()])
-        && (after == end || !adjective_follows(&src[after..]))
-    {
+    } else if !sentence && (after == end || !adjective_follows(&src[after..])) {
         // Glued to what follows ("world-class's"), or the phrase is not a
         // modifier of the next word ("making it painless for everyone",
         // "a leader in"): no clean cut.
         return None;
     } else {
-        let mut s = start;
-        while s > first && is_space(bytes[s - 1]) {
-            s -= 1;
-        }
-        if s > first
+        let s = spaces_before(start);
+        if s > 0
             && bytes[s - 1] == b','
-            && !src[first..s - 1].ends_with(|c: char| c.is_ascii_digit())
+            && !is_adverb(span)
+            && !src[..s - 1].ends_with(|c: char| c.is_ascii_digit())
         {
             // "a fast, seamless tool" → "a fast tool"; the comma goes.
             start = s - 1;
@@ -257,19 +304,16 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
     }
     let mut edits = Vec::new();
     // Article agreement: "an " / "a " right before the removed word.
-    let before = &src[first..start];
+    let before = window_before(src, range.start);
     let article = ["an ", "An ", "a ", "A "]
         .iter()
         .find(|a| before.ends_with(*a))
-        .map(|a| (start - a.len(), &a[..a.len() - 1]));
+        .map(|a| (range.start - a.len(), &a[..a.len() - 1]));
     if let Some((at, art)) = article
-        && (at == first || !src[..at].ends_with(|c: char| c.is_alphanumeric()))
+        && at + art.len() <= start
+        && !src[..at].ends_with(|c: char| c.is_alphanumeric())
     {
-        let vowel = src[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| "aeiouAEIOU".contains(c));
-        let want = match_case(art, if vowel { "an" } else { "a" });
+        let want = match_case(art, if wants_an(&src[end..]) { "an" } else { "a" });
         if art != want {
             edits.push(Edit {
                 range: at..at + art.len(),
@@ -284,6 +328,31 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
     capitalise_after(src, end, sentence_start, &mut edits);
     edits.sort_by_key(|e| e.range.start);
     Some(edits)
+}
+
+/// Whether the next word of `rest` takes "an": by its sound, roughly (a
+/// vowel letter, except "u"/"eu" said "you" and "one"; plus a silent "h").
+fn wants_an(rest: &str) -> bool {
+    let word: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .take(12)
+        .collect::<String>()
+        .to_lowercase();
+    const YOU_SOUND: &[&str] = &[
+        "use", "usu", "unique", "univers", "union", "unit", "unif", "unicorn", "uniform", "utili",
+        "uran", "uri", "eu", "ewe",
+    ];
+    const ONE_SOUND: &[&str] = &["one", "once"];
+    const SILENT_H: &[&str] = &["hour", "honest", "honor", "honour", "heir"];
+    if SILENT_H.iter().any(|h| word.starts_with(h)) {
+        return true;
+    }
+    if YOU_SOUND.iter().any(|y| word.starts_with(y)) || ONE_SOUND.contains(&word.as_str()) {
+        return false;
+    }
+    word.starts_with(['a', 'e', 'i', 'o', 'u'])
 }
 
 /// Whether `line` starts with a list or blockquote marker (a new item).
@@ -310,8 +379,12 @@ fn removable_phrase(before: &str, span: &str) -> bool {
             .unwrap_or("")
             .to_lowercase()
     };
+    const NEGATION: &[&str] = &["not", "never", "no", "hardly", "barely", "scarcely", "nor"];
     let previous = last_word(before);
-    let degree = DEGREE.contains(&previous.as_str())
+    // "not very easy" is not "not easy".
+    let negated = NEGATION.contains(&previous.as_str()) || previous.ends_with("n't");
+    let degree = negated
+        || DEGREE.contains(&previous.as_str())
         || previous.len() > 4 && previous.ends_with("ly") && !before.trim_end().ends_with(',');
     !degree && adjective_follows(&last_word(span))
 }
@@ -464,7 +537,11 @@ pub fn fix_text(
 pub enum WriteError {
     #[error("changed on disk since it was read; not overwritten (run again)")]
     Changed,
-    #[error("{0}")]
+    #[error("not writable; not fixed")]
+    ReadOnly,
+    #[error("has {0} hard links, which replacing it would break; not fixed")]
+    HardLinks(u64),
+    #[error("cannot write the fixed text: {0}")]
     Io(String),
 }
 
@@ -490,12 +567,37 @@ pub fn write_with(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    // Replacing is only for files the user may write: a read-only file is
+    // left alone (also for root), as an editor would refuse to save it.
+    if metadata.permissions().readonly() {
+        return Err(WriteError::ReadOnly);
+    }
+    if let Err(e) = std::fs::OpenOptions::new().write(true).open(path) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => WriteError::ReadOnly,
+            _ => io(e),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(WriteError::HardLinks(metadata.nlink()));
+        }
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     write(tmp.as_file_mut()).map_err(io)?;
     tmp.as_file_mut().flush().map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    std::fs::set_permissions(tmp.path(), permissions).map_err(io)?;
+    std::fs::set_permissions(tmp.path(), metadata.permissions()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        // Keep the owner where we may (as root, or the same user); anyone
+        // else cannot give a file away, and then owns the new file.
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(metadata.uid()), Some(metadata.gid()));
+    }
     // Last check before replacing: the file must still hold what we read.
     let now = std::fs::read(path).map_err(io)?;
     if now != original {
@@ -559,6 +661,22 @@ mod tests {
         );
         assert_eq!(remove("Fast, seamless, cheap.", "seamless"), "Fast, cheap.");
         assert_eq!(
+            remove("Fast, extremely reliable and cheap.", "extremely"),
+            "Fast, reliable and cheap."
+        );
+        assert_eq!(
+            remove("An extremely useful guide.", "extremely"),
+            "A useful guide."
+        );
+        assert_eq!(
+            remove("A truly honest answer.", "truly"),
+            "An honest answer."
+        );
+        assert_eq!(
+            remove("We built an innovative\nplatform.", "innovative"),
+            "We built a\nplatform."
+        );
+        assert_eq!(
             remove("In 2020, seamless sync arrived.", "seamless"),
             "In 2020, sync arrived."
         );
@@ -607,6 +725,8 @@ mod tests {
             remove_at("We are a leader in tea.", "a leader in", false),
             None
         );
+        assert_eq!(remove_at("It is not very easy.", "very", false), None);
+        assert_eq!(remove_at("It isn't very easy.", "very", false), None);
     }
 
     #[test]
@@ -647,10 +767,23 @@ mod tests {
             "- a\n- b\n"
         );
         assert_eq!(remove_sentence("> Book a demo.\n", "Book a demo."), "");
-        // … unless the item continues on the next line.
         assert_eq!(
-            remove_sentence("- Book a demo.\n  more text\n", "Book a demo."),
-            "- More text\n"
+            remove_sentence("# Book a demo.\n```js\nx\n```\n", "Book a demo."),
+            "```js\nx\n```\n"
+        );
+        // … but not when the item continues on the next line, or the next
+        // line would underline the paragraph above.
+        assert_eq!(
+            remove_at("- Book a demo.\n  more text\n", "Book a demo.", true),
+            None
+        );
+        assert_eq!(
+            remove_at("- Book a demo.\n```\ncode\n```\n", "Book a demo.", true),
+            None
+        );
+        assert_eq!(
+            remove_at("Intro\nBook a demo.\n---\n", "Book a demo.", true),
+            None
         );
     }
 
@@ -731,6 +864,31 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "y");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_and_read_only_files_are_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "x").unwrap();
+        std::fs::hard_link(&path, dir.path().join("b.md")).unwrap();
+        assert!(matches!(
+            write_atomically(&path, b"x", "y"),
+            Err(WriteError::HardLinks(2))
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("b.md")).unwrap(),
+            "x"
+        );
+
+        let ro = dir.path().join("ro.md");
+        std::fs::write(&ro, "x").unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let result = write_atomically(&ro, b"x", "y");
+        assert!(matches!(result, Err(WriteError::ReadOnly)));
+        assert_eq!(std::fs::read_to_string(&ro).unwrap(), "x");
     }
 
     #[cfg(unix)]

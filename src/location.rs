@@ -53,10 +53,17 @@ impl LineIndex {
         let offset = offset.min(src.len());
         let line = self.line_of(offset);
         let (last_offset, last_line, last_column) = self.last.get();
+        // Counting from the last position asked for keeps a run of nearby
+        // positions on one long line linear, in either direction.
         let column = if last_line == line && last_offset <= offset {
             last_column
                 + src
                     .get(last_offset..offset)
+                    .map_or(0, |s| s.chars().count())
+        } else if last_line == line && offset - self.starts[line] > last_offset - offset {
+            last_column
+                - src
+                    .get(offset..last_offset)
                     .map_or(0, |s| s.chars().count())
         } else {
             let start = self.starts[line].min(offset);

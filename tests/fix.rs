@@ -178,6 +178,40 @@ proptest! {
     }
 }
 
+/// Drafts where a careless removal would break markup or take more than
+/// the finding: each must come out as given.
+#[test]
+fn fixes_leave_markup_and_neighbouring_text_whole() {
+    let fix =
+        |text: &str| fix_text(text, Format::Markdown, &RULES, LintOptions::default(), true).text;
+    for (input, expected) in [
+        // A second sentence glued on by the segmenter is not removed with the CTA.
+        (
+            "Our prices are low. Book a demo today. $99 a month is all.\n",
+            None,
+        ),
+        ("Text with a hard break  \nBook a demo today.\n", None),
+        // Emphasis and link text around the span.
+        ("**Book a demo today.**\n", None),
+        ("Intro. [Book a demo today.](https://x.test)\n", None),
+        // A heading goes alone; the code after it stays a code block.
+        (
+            "# Book a demo today.\n```js\nlet x = 1;\n```\n",
+            Some("```js\nlet x = 1;\n```\n"),
+        ),
+        ("- Book a demo today.\n```\ncode\n```\n", None),
+        // Negation and sound-based articles.
+        ("The setup is not very easy.\n", None),
+        ("An extremely useful guide.\n", Some("A useful guide.\n")),
+        (
+            "Our app is fast, extremely reliable and cheap.\n",
+            Some("Our app is fast, reliable and cheap.\n"),
+        ),
+    ] {
+        assert_eq!(fix(input), expected.unwrap_or(input), "fixing {input:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Files: line endings, byte-order marks, permissions.
 
@@ -204,7 +238,7 @@ fn fix_keeps_crlf_and_the_byte_order_mark() {
 fn diff_changes_nothing_and_matches_what_fix_writes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("draft.md");
-    let original = "We leverage the archive.\r\nThe team is highly experienced.\r\n";
+    let original = "The archive is extremely fast.\r\nThe team is highly experienced.\r\n";
     std::fs::write(&path, original).unwrap();
     let diff = copylint(dir.path())
         .args(["check", "--diff", "draft.md"])
@@ -232,11 +266,14 @@ fn diff_changes_nothing_and_matches_what_fix_writes() {
         .unwrap();
     assert_eq!(fix.status.code(), Some(0), "{}", stdout(&fix));
     let fixed = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(fixed, "We use the archive.\r\nThe team is experienced.\r\n");
+    assert_eq!(
+        fixed,
+        "The archive is fast.\r\nThe team is experienced.\r\n"
+    );
     let expected: Vec<String> = fixed.lines().map(|l| format!("+{l}")).collect();
     assert_eq!(added, expected);
     assert!(
-        diff.contains("+We use the archive.\r\n"),
+        diff.contains("+The archive is fast.\r\n"),
         "the diff keeps CRLF: {diff:?}"
     );
 
@@ -255,7 +292,7 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("draft.md");
-    std::fs::write(&path, "We leverage the archive.\n").unwrap();
+    std::fs::write(&path, "The archive is extremely fast.\n").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = copylint(dir.path())
         .args(["check", "--fix", "draft.md"])
@@ -264,7 +301,7 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
-        "We use the archive.\n"
+        "The archive is fast.\n"
     );
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
@@ -274,10 +311,10 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     let locked = dir.path().join("locked");
     std::fs::create_dir(&locked).unwrap();
     let stuck = locked.join("stuck.md");
-    std::fs::write(&stuck, "We leverage the archive.\n").unwrap();
+    std::fs::write(&stuck, "The archive is extremely fast.\n").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     let other = dir.path().join("other.md");
-    std::fs::write(&other, "We leverage the archive.\n").unwrap();
+    std::fs::write(&other, "The archive is extremely fast.\n").unwrap();
     let probe = locked.join("probe");
     let writable_anyway = std::fs::write(&probe, "").is_ok(); // running as root
     let out = copylint(dir.path())
@@ -287,7 +324,7 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(
         std::fs::read_to_string(&other).unwrap(),
-        "We use the archive.\n"
+        "The archive is fast.\n"
     );
     if writable_anyway {
         println!("SKIPPED the unwritable-directory half: permissions do not bind this user");
@@ -298,7 +335,7 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     assert!(stderr.contains("locked/stuck.md"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&stuck).unwrap(),
-        "We leverage the archive.\n"
+        "The archive is extremely fast.\n"
     );
 }
 
@@ -317,12 +354,12 @@ fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"We leverage the archive.\r\nOur world-class team.\r\n")
+        .write_all(b"The archive is extremely fast.\r\nOur world-class team.\r\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         stdout(&out),
-        "We use the archive.\r\nOur world-class team.\r\n"
+        "The archive is fast.\r\nOur world-class team.\r\n"
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -422,6 +459,11 @@ fn fixing_corpus_copies_touches_only_prose_and_is_stable() {
         if numbered && path.extension().is_some_and(|e| e == "md" || e == "txt") {
             let to = dir.path().join(path.file_name().unwrap());
             std::fs::copy(&path, &to).unwrap();
+            // The corpus may be read-only; --fix leaves such files alone.
+            let mut permissions = std::fs::metadata(&to).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            std::fs::set_permissions(&to, permissions).unwrap();
             copied.push(to);
         }
     }

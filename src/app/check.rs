@@ -106,7 +106,8 @@ impl Job<'_> {
                     self.unsafe_fixes,
                 );
                 let mut fixed = Fixed {
-                    applied: out.applied,
+                    // Fixes that cancel out (two rules swapping words) fix nothing.
+                    applied: if out.text == original { 0 } else { out.applied },
                     converged: out.converged,
                     diff: String::new(),
                     write_error: None,
@@ -247,7 +248,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         return usage("--fix and --diff work on whole files, not with --changed-since");
     }
     if fix == FixMode::Diff && (args.statistics || args.format != OutputFormat::Human) {
-        return usage("--diff prints a unified diff; --format and --statistics do not apply");
+        return usage("--diff prints only a unified diff; it takes no --format or --statistics");
+    }
+    if fix == FixMode::Diff && (args.baseline.is_some() || args.write_baseline.is_some()) {
+        return usage("--diff reports no findings; it takes no --baseline or --write-baseline");
     }
     if args.statistics
         && !matches!(
@@ -334,6 +338,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         if let Some(changed) = &changed {
             files.retain(|f| changed.touches(f));
         }
+        if fix == FixMode::Apply {
+            // One file named twice (or through a link) is fixed once.
+            let mut seen = std::collections::HashSet::new();
+            files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+        }
     }
 
     let mut sink = match &args.output {
@@ -402,7 +411,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
                     if let Some(fixed) = &linted.fixed {
                         if let Some(e) = &fixed.write_error {
                             had_error = true;
-                            summary.errors += 1;
+                            summary.unwritten += 1;
                             anstream::eprintln!("{}: {}: {e}", error_label(), outcome.shown);
                         } else {
                             summary.fixed += fixed.applied;

@@ -175,6 +175,13 @@ impl Renderer for Human {
                 plural(s.errors, "file")
             )?;
         }
+        if s.unwritten > 0 {
+            writeln!(
+                out,
+                "{} could not be fixed on disk (see above).",
+                plural(s.unwritten, "file")
+            )?;
+        }
         Ok(())
     }
 }

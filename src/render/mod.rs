@@ -58,6 +58,8 @@ pub struct Summary {
     pub unsafe_fixable: usize,
     /// Fixes applied (`--fix`).
     pub fixed: usize,
+    /// Files whose fixed text could not be written (`--fix`).
+    pub unwritten: usize,
 }
 
 /// An output format.

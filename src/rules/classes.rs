@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::document::{Document, InlineKind};
+use crate::rules::compile::ascii_word_boundaries;
 
 /// A built-in class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,10 +120,13 @@ impl Class {
     }
 }
 
+/// Compiles a class pattern once, with ASCII word boundaries (see
+/// [`ascii_word_boundaries`]: a Unicode `\b` sends the regex engine to its
+/// slowest mode on any non-ASCII text).
 fn compiled(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // constant patterns, each exercised by the tests below
-        Regex::new(pattern).unwrap()
+        Regex::new(&ascii_word_boundaries(pattern)).unwrap()
     })
 }
 
@@ -303,12 +307,9 @@ fn mechanism_re() -> &'static Regex {
             .map(|f| regex::escape(f).replace(' ', r"\s"))
             .collect();
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        let pattern = format!(
-            r"(?i)\b({})\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{{FFFC}}]",
-            forms.join("|")
-        );
+        let pattern = format!(r"(?i)\b(?:{})\b", forms.join("|"));
         #[allow(clippy::unwrap_used)] // built from constants; exercised by tests
-        Regex::new(&pattern).unwrap()
+        Regex::new(&ascii_word_boundaries(&pattern)).unwrap()
     })
 }
 
@@ -387,11 +388,17 @@ fn previous_word(text: &str, at: usize) -> Option<String> {
 /// Concrete actions: a mechanism verb, used as a verb (judged by the word
 /// before it), followed by an object.
 fn mechanisms(text: &str) -> Vec<Range<usize>> {
+    static OBJECT: OnceLock<Regex> = OnceLock::new();
+    // What follows the verb: an object, perhaps after a preposition.
+    let object = compiled(
+        &OBJECT,
+        r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
+    );
     let forms = mechanism_forms();
     mechanism_re()
-        .captures_iter(text)
-        .filter_map(|c| {
-            let verb = c.get(1)?;
+        .find_iter(text)
+        .filter(|verb| object.is_match(&text[verb.end()..]))
+        .filter_map(|verb| {
             let normalised: String = verb
                 .as_str()
                 .split_whitespace()
