@@ -33,6 +33,30 @@ pub struct LintOptions {
 /// Rules that count other rules' findings (`occurrence` with `findings:`)
 /// run second, on the findings that survived suppression comments.
 pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diagnostic> {
+    lint_with_stats(doc, set, options).0
+}
+
+/// How many times one document's lint text was scanned, and by what: the
+/// measure of "one pass of the automata" that tests hold steady (a timing
+/// would be flaky; a count is exact).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Passes of the phrase automaton (one, whatever the number of rules).
+    pub automaton_passes: usize,
+    /// Passes of the combined regex set (one when there are regexes).
+    pub regex_set_passes: usize,
+    /// Passes of single regexes: only those the set found in the document.
+    pub regex_passes: usize,
+    /// Built-in classes computed (each at most once per document).
+    pub class_passes: usize,
+}
+
+/// [`lint`], also returning how the text was scanned.
+pub fn lint_with_stats(
+    doc: &Document<'_>,
+    set: &RuleSet,
+    options: LintOptions,
+) -> (Vec<Diagnostic>, ScanStats) {
     let ctx = Ctx::new(doc, set);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = Vec::new();
@@ -68,7 +92,9 @@ pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diag
         (a.range.start, a.range.end, a.rule_id()).cmp(&(b.range.start, b.range.end, b.rule_id()))
     });
     out.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
-    out
+    let mut stats = ctx.stats;
+    stats.class_passes = ctx.classes.iter().filter(|c| c.get().is_some()).count();
+    (out, stats)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -103,11 +129,13 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 const MATCH_GROUP: &str = "match";
 
 /// Fills the hit table: one automaton pass, then each regex.
-fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
+fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> (Vec<Vec<Range<usize>>>, ScanStats) {
     let text = doc.text();
     let m = &set.matchers;
+    let mut stats = ScanStats::default();
     let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.count];
     if let Some(ac) = &m.automaton {
+        stats.automaton_passes += 1;
         for found in ac.find_overlapping_iter(text) {
             if !is_whole_word(text, found.start(), found.end()) {
                 continue;
@@ -119,10 +147,14 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
     }
     // One pass of the set says which regexes match at all; only those run.
     let matching: Vec<usize> = match &m.regex_set {
-        Some(set) => set.matches(text).into_iter().collect(),
+        Some(set) => {
+            stats.regex_set_passes += 1;
+            set.matches(text).into_iter().collect()
+        }
         None => (0..m.regexes.len()).collect(),
     };
     for i in matching {
+        stats.regex_passes += 1;
         let (re, owners) = (&m.regexes[i], &m.regex_owners[i]);
         let mut push = |range: Range<usize>| {
             if !range.is_empty() {
@@ -160,7 +192,7 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> Vec<Vec<Range<usize>>> {
         }
         hits[accept as usize] = accepted;
     }
-    hits
+    (hits, stats)
 }
 
 /// The first hit in sorted `hits` that starts inside `r`.
@@ -215,11 +247,12 @@ struct Ctx<'a, 's> {
     sentence_starts: Vec<usize>,
     quotes: OnceCell<(Vec<Range<usize>>, usize)>,
     protected: OnceCell<(Vec<Range<usize>>, usize)>,
+    stats: ScanStats,
 }
 
 impl<'a, 's> Ctx<'a, 's> {
     fn new(doc: &'a Document<'s>, set: &'a RuleSet) -> Self {
-        let hits = collect_hits(doc, set);
+        let (hits, stats) = collect_hits(doc, set);
         let max_len = hits.iter().map(|h| longest(h)).collect();
         let mut ctx = Ctx {
             doc,
@@ -230,6 +263,7 @@ impl<'a, 's> Ctx<'a, 's> {
             sentence_starts: Vec::new(),
             quotes: OnceCell::new(),
             protected: OnceCell::new(),
+            stats,
         };
         ctx.sentence_starts = doc
             .sentences()
@@ -1189,6 +1223,26 @@ mod kind_tests {
         format!("id: {id}\n{HEAD}{body}")
     }
 
+    /// The shipped word lists (not rules) and one inline rule `r.yaml`.
+    fn library_with(rule: &str) -> crate::rules::RuleLibrary {
+        let builtin = crate::rules::load::builtin_files()
+            .into_iter()
+            .map(|(o, t)| (o, std::sync::Arc::<str>::from(t)))
+            .collect();
+        let mut errors = Vec::new();
+        let lib = crate::rules::RuleLibrary::from_files(
+            builtin,
+            vec![(
+                crate::rules::Origin::Inline("r.yaml".into()),
+                std::sync::Arc::from(rule),
+            )],
+            false,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        lib
+    }
+
     #[test]
     fn phrases_are_case_insensitive_whole_word_and_cross_markup_and_lines() {
         let r = rule("demo", "phrases: [book a demo]\n");
@@ -1553,20 +1607,7 @@ mod kind_tests {
     #[test]
     fn suppression_rules_follow_the_selection() {
         let r = rule("demo", "phrases: [book a demo]\n");
-        let builtin = crate::rules::load::builtin_files()
-            .into_iter()
-            .map(|(o, t)| (o, std::sync::Arc::<str>::from(t)))
-            .collect();
-        let mut errors = Vec::new();
-        let lib = crate::rules::RuleLibrary::from_files(
-            builtin,
-            vec![(
-                crate::rules::Origin::Inline("r.yaml".into()),
-                std::sync::Arc::from(r.as_str()),
-            )],
-            false,
-            &mut errors,
-        );
+        let lib = library_with(&r);
         let text = "<!-- copylint-disable nope -->\nBook a demo.\n";
         let with = |sel: crate::rules::Selection| {
             let set = crate::rules::RuleSet::compile(&lib, &sel).unwrap();
@@ -1610,20 +1651,7 @@ mod kind_tests {
     #[test]
     fn vocabulary_accept_cancels_hits_inside_accepted_terms() {
         let lib_rule = rule("seamless", "phrases: [seamless]\n");
-        let builtin = crate::rules::load::builtin_files()
-            .into_iter()
-            .map(|(o, t)| (o, std::sync::Arc::<str>::from(t)))
-            .collect();
-        let mut errors = Vec::new();
-        let lib = crate::rules::RuleLibrary::from_files(
-            builtin,
-            vec![(
-                crate::rules::Origin::Inline("r.yaml".into()),
-                std::sync::Arc::from(lib_rule.as_str()),
-            )],
-            false,
-            &mut errors,
-        );
+        let lib = library_with(&lib_rule);
         let sel = crate::rules::Selection {
             accept: vec![crate::rules::Selector::new("Seamless Labs")],
             ..Default::default()

@@ -21,6 +21,8 @@ pub mod document;
 pub mod engine;
 pub mod fingerprint;
 pub mod fix;
+#[doc(hidden)]
+pub mod invariants;
 pub mod location;
 pub mod render;
 pub mod rules;
@@ -31,7 +33,7 @@ use std::path::Path;
 
 pub use diagnostic::{Counts, Diagnostic, FailOn, Severity};
 pub use document::{Document, Format};
-pub use engine::{LintOptions, lint};
+pub use engine::{LintOptions, ScanStats, lint, lint_with_stats};
 pub use rules::{LoadOptions, RuleError, RuleLibrary, RuleSet, Selection};
 
 /// Lints `source` parsed as `format`.

@@ -109,9 +109,17 @@ impl Walker {
             let meta = match std::fs::metadata(root) {
                 Ok(m) => m,
                 Err(e) => {
+                    // A link that resolves to nothing says so.
+                    let message = match std::fs::read_link(root) {
+                        Ok(target) if e.kind() == io::ErrorKind::NotFound => format!(
+                            "broken symbolic link (points to {}, which does not exist)",
+                            target.display()
+                        ),
+                        _ => io_message(&e),
+                    };
                     errors.push(WalkError {
                         path: root.clone(),
-                        message: io_message(&e),
+                        message,
                     });
                     continue;
                 }

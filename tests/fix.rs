@@ -339,24 +339,29 @@ fn fix_keeps_permissions_and_reports_files_it_cannot_write() {
     );
 }
 
-#[test]
-fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
+/// `copylint check --fix ARGS` with `input` on standard input.
+fn check_fix_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = copylint(dir.path())
-        .args(["check", "--fix", "--format", "concise", "-"])
+    let mut child = copylint(dir)
+        .args(["check", "--fix"])
+        .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"The archive is extremely fast.\r\nOur world-class team.\r\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check_fix_stdin(
+        dir.path(),
+        &["--format", "concise", "-"],
+        b"The archive is extremely fast.\r\nOur world-class team.\r\n",
+    );
     assert_eq!(
         stdout(&out),
         "The archive is fast.\r\nOur world-class team.\r\n"
@@ -370,20 +375,8 @@ fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
 
 #[test]
 fn fix_on_stdin_never_swallows_the_text() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], input: &[u8]| {
-        let mut child = copylint(dir.path())
-            .args(["check", "--fix"])
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input).unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let run = |args: &[&str], input: &[u8]| check_fix_stdin(dir.path(), args, input);
     // Unreadable (binary): reported, and echoed unchanged.
     let out = run(&["-"], b"We leverage\0 it.");
     assert_eq!(out.status.code(), Some(2));

@@ -10,6 +10,12 @@
 mod markdown;
 mod plain;
 mod sentence;
+
+/// Splits one block of lint text into sentence ranges (see
+/// [`Document::sentences`] for the sentences of a parsed document).
+pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+    sentence::split(text)
+}
 pub mod text;
 
 use std::ops::Range;

@@ -90,14 +90,26 @@ impl RuleError {
     /// Converts a YAML parse or schema error.
     pub fn from_yaml(origin: &Origin, err: &serde_saphyr::Error) -> Self {
         let inner = err.without_snippet();
-        if let serde_saphyr::Error::Budget { breach, location } = inner {
+        // A budget breach may come wrapped in the alias that expanded to it.
+        let mut original = inner;
+        while let serde_saphyr::Error::AliasError { error, .. }
+        | serde_saphyr::Error::WithSnippet { error, .. } = original
+        {
+            original = error;
+        }
+        if let serde_saphyr::Error::Budget { breach, location } = original {
+            // Where the alias was used, else where the breach happened.
+            let location = err
+                .location()
+                .filter(|l| l.line() > 0)
+                .or(Some(*location).filter(|l| l.line() > 0));
             let message = match breach {
                 serde_saphyr::budget::BudgetBreach::Documents { .. } => {
                     "a rule or configuration file holds one YAML document; remove the `---` that starts a second one".to_string()
                 }
                 other => format!("the file is too large or too deeply nested to load ({other:?}); anchors and aliases are limited to keep loading fast"),
             };
-            return Self::new(origin, Some(*location).filter(|l| l.line() > 0), message);
+            return Self::new(origin, location, message);
         }
         let message = serde_saphyr::DefaultMessageFormatter.format_message(inner);
         let message: String = message

@@ -1,0 +1,6 @@
+//! Fuzz target: see `copylint::invariants::check_rules` for what must hold.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    copylint::invariants::check_rules(data);
+});

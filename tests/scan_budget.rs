@@ -1,0 +1,85 @@
+//! Regression guards for speed that are not timings: how many times the
+//! lint text of a document is scanned, counted exactly. Timings live in
+//! `cargo bench` and `scripts/bench.sh`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use copylint::{
+    Document, Format, LintOptions, LoadOptions, RuleLibrary, RuleSet, Selection, lint_with_stats,
+};
+
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
+fn shipped() -> RuleSet {
+    let lib = RuleLibrary::load(&LoadOptions::default()).unwrap();
+    RuleSet::compile(&lib, &Selection::default()).unwrap()
+}
+
+/// Built-in classes, each computed at most once per document.
+const CLASSES: usize = copylint::rules::classes::Class::ALL.len();
+
+#[test]
+fn each_document_is_scanned_once_by_the_automaton_and_the_regex_set() {
+    let set = shipped();
+    let mut generator = corpus::Gen::new(7);
+    for size in [2_000, 40_000, 400_000] {
+        let text = generator.document(size);
+        let doc = Document::parse(&text, Format::Markdown);
+        let (_, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+        assert_eq!(stats.automaton_passes, 1, "{size} bytes: {stats:?}");
+        assert_eq!(stats.regex_set_passes, 1, "{size} bytes: {stats:?}");
+        // Only the regexes the set found run; never one per rule or sentence.
+        assert!(
+            stats.regex_passes <= set.regex_count(),
+            "{size} bytes: {stats:?}"
+        );
+        assert!(stats.class_passes <= CLASSES, "{size} bytes: {stats:?}");
+    }
+}
+
+#[test]
+fn prose_without_marketing_runs_few_regexes() {
+    let set = shipped();
+    let text = "The council measured the river on 4 May 2024.\n\n\
+                Priya Raman logged 214 samples in Porto.\n"
+        .repeat(200);
+    let doc = Document::parse(&text, Format::Markdown);
+    let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        stats.regex_passes * 10 < set.regex_count(),
+        "{} of {} regexes ran on plain reporting",
+        stats.regex_passes,
+        set.regex_count()
+    );
+}
+
+#[test]
+fn more_rules_do_not_mean_more_passes() {
+    // 300 user rules sharing phrases and one pattern: still one automaton
+    // pass, and the shared pattern runs once.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        std::fs::write(
+            dir.path().join(format!("r{i}.yaml")),
+            format!(
+                "id: r{i}\ncategory: unspecific\nmessage: m\nwhy: w\nphrases: [phrase {i}, world-class]\npatterns: ['\\bsynerg\\w+']\n"
+            ),
+        )
+        .unwrap();
+    }
+    let lib = RuleLibrary::load(&LoadOptions {
+        default_rules: false,
+        rule_dirs: vec![dir.path().to_path_buf()],
+    })
+    .unwrap();
+    let set = RuleSet::compile(&lib, &Selection::default()).unwrap();
+    assert_eq!(set.regex_count(), 1);
+    let text = "Our world-class synergies, phrase 12 and phrase 299.\n".repeat(50);
+    let doc = Document::parse(&text, Format::Markdown);
+    let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+    assert!(!found.is_empty());
+    assert_eq!(stats.automaton_passes, 1);
+    assert_eq!(stats.regex_passes, 1);
+}
