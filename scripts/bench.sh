@@ -54,7 +54,13 @@ measure() {
         # Output goes to a file, not /dev/null: rg detects /dev/null and
         # stops at the first match of each file.
         /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || true
-        read -r secs kb <"$OUT/time.txt"
+        # GNU time puts "Command exited with non-zero status N" first when
+        # the command fails (rg does when nothing matches): take the last line.
+        read -r secs kb < <(tail -n 1 "$OUT/time.txt")
+        if ! [[ $secs =~ ^[0-9.]+$ && $kb =~ ^[0-9]+$ ]]; then
+            echo "error: could not measure $name: $(cat "$OUT/time.txt" "$OUT/stderr.txt")" >&2
+            exit 2
+        fi
         if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
         if [ "$kb" -gt "$rss" ]; then rss=$kb; fi
     done
@@ -77,7 +83,7 @@ mb() { awk "BEGIN{printf \"%.0f\", $1 / 1024}"; }
 ratio() { awk "BEGIN{printf \"%.1f\", $1 / $2}"; }
 
 cat <<TABLE
-Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB RAM
+Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/{printf "%.0f", $2/1048576}' /proc/meminfo) GiB RAM
 Corpus: $FILES files, $(awk "BEGIN{printf \"%.1f\", $CORPUS_BYTES/1e6}") MB; $(wc -l <"$OUT/phrases.txt") literal phrases; copylint $($COPYLINT --version | cut -d' ' -f2), $(rg --version | head -1)
 
 | Run | Wall (s) | MB/s | Peak RSS (MB) | ÷ rg |

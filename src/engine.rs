@@ -156,8 +156,11 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> (Vec<Vec<Range<usize>>>, S
     for i in matching {
         stats.regex_passes += 1;
         let (re, owners) = (&m.regexes[i], &m.regex_owners[i]);
+        // Patterns run with ASCII word boundaries; a hit glued to a
+        // non-ASCII letter is inside a word after all.
+        let bounded = re.as_str().contains("(?-u:\\b");
         let mut push = |range: Range<usize>| {
-            if !range.is_empty() {
+            if !range.is_empty() && (!bounded || classes::unicode_bounded(text, &range)) {
                 for &owner in owners {
                     hits[owner as usize].push(range.clone());
                 }
@@ -643,6 +646,14 @@ impl<'a, 's> Ctx<'a, 's> {
             }
             FixAction::Remove => {
                 if !self.cleanly_removable(at, range) {
+                    return None;
+                }
+                // Emptying a table cell can break the table (a header row
+                // with fewer cells than the delimiter row is no table).
+                let block = &self.doc.blocks()[self.doc.block_at(at.start)?];
+                if block.kind == BlockKind::TableCell
+                    && self.text()[block.text.clone()].trim() == self.text()[at.clone()].trim()
+                {
                     return None;
                 }
                 let starts_sentence = self

@@ -133,7 +133,7 @@ fn marker_line_start(src: &str, at: usize) -> Option<usize> {
 
 /// `prefix` holds only Markdown block markers: blockquote `>`, a list
 /// bullet or number, heading `#`s.
-fn only_markers(prefix: &str) -> bool {
+pub(crate) fn only_markers(prefix: &str) -> bool {
     let rest = prefix.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     let rest = rest
         .strip_prefix(['-', '*', '+'])
@@ -190,6 +190,12 @@ fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec
         || src[..from].ends_with("\n\n")
         || src[..from].ends_with("\r\n\r\n")
         || from == 3 && src.starts_with('\u{FEFF}');
+    if marker.starts_with('#') && !blank_before && next_blank.is_none() && next < src.len() {
+        // A heading between two lines holds them apart: without it, the
+        // next line ("    indented code", "| a | b |") could join the
+        // paragraph above and change what it is.
+        return None;
+    }
     match next_blank {
         Some(end) if blank_before && next < src.len() => to = past_break(src, end),
         _ if blank_before && next == src.len() && src[..from].ends_with('\n') => {
@@ -596,7 +602,11 @@ pub fn write_with(
         // Keep the owner where we may (as root, or the same user); anyone
         // else cannot give a file away, and then owns the new file.
         use std::os::unix::fs::MetadataExt;
-        let _ = std::os::unix::fs::chown(tmp.path(), Some(metadata.uid()), Some(metadata.gid()));
+        let (uid, gid) = (metadata.uid(), metadata.gid());
+        if std::os::unix::fs::chown(tmp.path(), Some(uid), Some(gid)).is_err() {
+            // A member of the file's group may still keep the group.
+            let _ = std::os::unix::fs::chown(tmp.path(), None, Some(gid));
+        }
     }
     // Last check before replacing: the file must still hold what we read.
     let now = std::fs::read(path).map_err(io)?;
@@ -760,6 +770,16 @@ mod tests {
         assert_eq!(
             remove_sentence("One.\r\n\r\nBook a demo.\r\n", "Book a demo."),
             "One.\r\n"
+        );
+        // A heading between two non-blank lines stays: the line after it
+        // would join the paragraph above (indented code would become text).
+        assert_eq!(
+            remove_at("e\n# Book a demo.\n    code\n", "Book a demo.", true),
+            None
+        );
+        assert_eq!(
+            remove_at("e\n# Book a demo.\n\n    code\n", "Book a demo.", true).as_deref(),
+            Some("e\n\n    code\n")
         );
         // List items and headings: the marker goes with the line …
         assert_eq!(

@@ -140,12 +140,14 @@ pub fn check_rules(data: &[u8]) {
     );
     for e in &errors {
         assert_eq!(e.path, "fuzz.yaml", "error without its file: {e}");
+        assert!(e.line > 0, "error without a line: {e}");
         assert!(!e.message.is_empty(), "empty error message");
     }
     if errors.is_empty()
         && let Err(errors) = RuleSet::compile(&lib, &Selection::default())
     {
         for e in &errors {
+            assert_eq!(e.path, "fuzz.yaml", "error without its file: {e}");
             assert!(!e.message.is_empty(), "empty error message");
         }
     }
@@ -193,19 +195,21 @@ fn non_prose<'s>(doc: &Document<'s>) -> Vec<&'s str> {
     let mut push = |piece: &'s str| {
         for line in piece.lines() {
             let t = line.trim();
-            let markers = t
-                .chars()
-                .all(|c| c.is_whitespace() || c.is_ascii_digit() || "#-*+>.)|".contains(c));
-            if !t.is_empty() && !markers {
+            if !t.is_empty() && !crate::fix::only_markers(t) {
                 pieces.push(t);
             }
         }
     };
-    for b in doc.blocks() {
-        if b.source.start > at {
-            push(&src[at..b.source.start]);
+    // Blocks nest (image alt text inside a paragraph) and are not listed in
+    // source order: walk their ranges sorted.
+    let mut ranges: Vec<std::ops::Range<usize>> =
+        doc.blocks().iter().map(|b| b.source.clone()).collect();
+    ranges.sort_by_key(|r| r.start);
+    for r in ranges {
+        if r.start > at {
+            push(&src[at..r.start]);
         }
-        at = at.max(b.source.end);
+        at = at.max(r.end);
     }
     push(&src[at..]);
     pieces
@@ -232,7 +236,7 @@ mod tests {
         );
         assert_eq!(
             non_prose(&doc),
-            vec!["a: 1", "```", "code", "```", "<div>x</div>"]
+            vec!["---", "a: 1", "---", "```", "code", "```", "<div>x</div>"]
         );
     }
 }

@@ -29,9 +29,10 @@ fn each_document_is_scanned_once_by_the_automaton_and_the_regex_set() {
         let (_, stats) = lint_with_stats(&doc, &set, LintOptions::default());
         assert_eq!(stats.automaton_passes, 1, "{size} bytes: {stats:?}");
         assert_eq!(stats.regex_set_passes, 1, "{size} bytes: {stats:?}");
-        // Only the regexes the set found run; never one per rule or sentence.
+        // Only the regexes the set found run: a fraction of them, even on a
+        // draft dense with marketing; never one per rule or sentence.
         assert!(
-            stats.regex_passes <= set.regex_count(),
+            stats.regex_passes * 3 < set.regex_count(),
             "{size} bytes: {stats:?}"
         );
         assert!(stats.class_passes <= CLASSES, "{size} bytes: {stats:?}");

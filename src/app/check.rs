@@ -338,7 +338,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         if let Some(changed) = &changed {
             files.retain(|f| changed.touches(f));
         }
-        if fix == FixMode::Apply {
+        if fix != FixMode::Off {
             // One file named twice (or through a link) is fixed once.
             let mut seen = std::collections::HashSet::new();
             files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));

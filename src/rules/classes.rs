@@ -146,6 +146,7 @@ fn number_re() -> &'static Regex {
 fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
     number_re()
         .find_iter(text)
+        .filter(|m| unicode_bounded(text, &m.range()))
         .filter(|m| {
             let before = &text[..m.start()];
             if before.ends_with(['v', 'V']) && !before.ends_with(char::is_whitespace) {
@@ -397,6 +398,7 @@ fn mechanisms(text: &str) -> Vec<Range<usize>> {
     let forms = mechanism_forms();
     mechanism_re()
         .find_iter(text)
+        .filter(|verb| unicode_bounded(text, &verb.range()))
         .filter(|verb| object.is_match(&text[verb.end()..]))
         .filter_map(|verb| {
             let normalised: String = verb
@@ -423,7 +425,19 @@ fn mechanisms(text: &str) -> Vec<Range<usize>> {
 
 fn proper_noun_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, r"\b\p{Lu}[\p{L}\p{N}&'-]*")
+    // No `\b`: an ASCII one would miss "Élodie"; the start of the word is
+    // checked in `capitalised_words`.
+    compiled(&RE, r"\p{Lu}[\p{L}\p{N}&'-]*")
+}
+
+/// Capitalised words: a capital that starts a word, and the rest of it.
+fn capitalised_words(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    proper_noun_re().find_iter(text).filter(move |m| {
+        text[..m.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
 }
 
 fn quote_re() -> &'static Regex {
@@ -458,7 +472,27 @@ fn we_re() -> &'static Regex {
 }
 
 fn regex_hits(re: &Regex, text: &str) -> Vec<Range<usize>> {
-    re.find_iter(text).map(|m| m.range()).collect()
+    re.find_iter(text)
+        .map(|m| m.range())
+        .filter(|r| unicode_bounded(text, r))
+        .collect()
+}
+
+/// Class regexes use ASCII word boundaries (fast on any text); this puts
+/// back the Unicode ones: a hit that starts or ends with a word character
+/// next to a non-ASCII letter is inside a word ("ten" in "Universitäten").
+pub(crate) fn unicode_bounded(text: &str, r: &Range<usize>) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let joined = |edge: Option<char>, beside: Option<char>| {
+        edge.is_some_and(word) && beside.is_some_and(|c| !c.is_ascii() && word(c))
+    };
+    !joined(
+        text[r.start..].chars().next(),
+        text[..r.start].chars().next_back(),
+    ) && !joined(
+        text[..r.end].chars().next_back(),
+        text[r.end..].chars().next(),
+    )
 }
 
 /// Words before a capitalised run that make it a title, not a name.
@@ -524,7 +558,7 @@ fn proper_nouns<'t>(
     text: &'t str,
     sentence_starts: &'t [usize],
 ) -> impl Iterator<Item = Range<usize>> + 't {
-    proper_noun_re().find_iter(text).filter_map(move |m| {
+    capitalised_words(text).filter_map(move |m| {
         let word = m.as_str().trim_end_matches(['\'', '-']);
         if NOT_NAMES.contains(&word) || sentence_starts.binary_search(&m.start()).is_ok() {
             return None;
@@ -550,7 +584,7 @@ fn names(text: &str) -> Vec<Range<usize>> {
     }
     let mut out = Vec::new();
     let mut run: Option<Run> = None;
-    for m in proper_noun_re().find_iter(text) {
+    for m in capitalised_words(text) {
         let word = m.as_str();
         let all_caps = word.chars().all(|c| !c.is_lowercase());
         if let Some(r) = run.as_mut() {
@@ -647,6 +681,21 @@ mod tests {
                 "Over 800 teams use Flowdesk, up 12% on Acme 40%."
             ),
             vec!["800", "12%", "40%"]
+        );
+        // ASCII word boundaries, made Unicode again.
+        assert!(found(Class::Number, "Die Universitäten und Qualitäten.").is_empty());
+    }
+
+    #[test]
+    fn names_may_start_with_any_capital() {
+        assert_eq!(
+            found(Class::Name, "We thank Élodie Durand, then Øyvind Åsen."),
+            vec!["Élodie Durand", "Øyvind Åsen"]
+        );
+        assert!(
+            found(Class::Name, "An iPhone Pro case.")
+                .iter()
+                .all(|n| !n.contains("Phone"))
         );
     }
 

@@ -331,12 +331,26 @@ impl RuleSet {
             {
                 for n in names {
                     if !known_ids.contains(n) && !known_categories.contains(n) {
-                        errors.push(RuleError {
+                        let message = format!("`findings` names unknown rule or category `{n}`");
+                        // Point at the name in the rule file.
+                        let at = lib.rule(&rule.info.id).and_then(|l| {
+                            let spanned = l
+                                .spec
+                                .occurrence
+                                .as_ref()?
+                                .value
+                                .findings
+                                .as_ref()?
+                                .iter()
+                                .find(|s| s.value == *n)?;
+                            Some(RuleError::at(&l.origin, spanned, message.clone()))
+                        });
+                        errors.push(at.unwrap_or(RuleError {
                             path: rule.info.source.clone(),
                             line: 0,
                             column: 0,
-                            message: format!("`findings` names unknown rule or category `{n}`"),
-                        });
+                            message,
+                        }));
                     }
                 }
             }
@@ -362,7 +376,20 @@ impl RuleSet {
             Body::Sentence(s) => s.person.contains(&Person::Imperative),
             _ => false,
         });
-        if uses_imperative && imperative.is_none() {
+        let imperative_user = rules.iter().find_map(|r| match &r.body {
+            Body::Sentence(s) if s.person.contains(&Person::Imperative) => lib.rule(&r.info.id),
+            _ => None,
+        });
+        if let (Some(user), None) = (imperative_user, imperative) {
+            let sentence = user.spec.sentence.as_ref();
+            errors.extend(sentence.map(|s| {
+                RuleError::at(
+                    &user.origin,
+                    s,
+                    format!("`person: [imperative]` needs a word list named `{IMPERATIVE_VERBS}`"),
+                )
+            }));
+        } else if uses_imperative && imperative.is_none() {
             errors.push(RuleError {
                 path: "rules".into(),
                 line: 0,
@@ -924,6 +951,16 @@ pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
                 Some(b @ ('b' | 'B')) if !in_class => {
                     out.push_str("(?-u:\\");
                     out.push(b);
+                    // `\b{start}`, `\b{end-half}`, …: the braces belong to
+                    // the assertion, not a repetition of the group.
+                    if b == 'b' && chars.peek() == Some(&'{') {
+                        for c in chars.by_ref() {
+                            out.push(c);
+                            if c == '}' {
+                                break;
+                            }
+                        }
+                    }
                     out.push(')');
                 }
                 Some(other) => {
@@ -1345,6 +1382,15 @@ mod tests {
             ascii_word_boundaries(r"\bfoo\B[\b]\\b"),
             r"(?-u:\b)foo(?-u:\B)[\b]\\b"
         );
+        assert_eq!(
+            ascii_word_boundaries(r"\b{start}go\b{end-half}"),
+            r"(?-u:\b{start})go(?-u:\b{end-half})"
+        );
+        for p in [r"\b{start}go\b{end}", r"\b{start-half}go\b{end-half}"] {
+            let re = regex::Regex::new(&ascii_word_boundaries(p)).expect("valid");
+            assert!(re.is_match("let go now"));
+            assert!(!re.is_match("ago"));
+        }
     }
 
     #[test]
