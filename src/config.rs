@@ -136,6 +136,23 @@ impl Config {
                 }
             }
         }
+        for (spanned, dir) in config.file.rule_dirs.iter().zip(config.rule_dirs()) {
+            if !dir.exists() {
+                errors.push(RuleError::at(
+                    &origin,
+                    spanned,
+                    if dir == Path::new(&spanned.value) {
+                        format!("rule directory `{}` does not exist", spanned.value)
+                    } else {
+                        format!(
+                            "rule directory `{}` does not exist (looked for {})",
+                            spanned.value,
+                            dir.display()
+                        )
+                    },
+                ));
+            }
+        }
         for c in &config.file.categories {
             let ok = !c.value.is_empty()
                 && c.value
@@ -230,6 +247,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".copylint.yaml");
         std::fs::write(&path, text).unwrap();
+        std::fs::create_dir(dir.path().join("house-rules")).unwrap();
         Config::load(&path).map_err(|e| {
             e.iter()
                 .map(|e| e.to_string().replace(&path.display().to_string(), "CFG"))
@@ -268,6 +286,12 @@ mod tests {
                 .starts_with("CFG:1:11: invalid exclude glob")
         );
         assert!(load("severity:\n  cta: loud\n").unwrap_err()[0].starts_with("CFG:2:8:"));
+        let missing = load("rule_dirs: [house-rules, nope]\n").unwrap_err();
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(
+            missing[0].starts_with("CFG:1:26: rule directory `nope` does not exist"),
+            "{missing:?}"
+        );
     }
 
     #[test]

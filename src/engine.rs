@@ -682,8 +682,24 @@ impl<'a, 's> Ctx<'a, 's> {
         let (protected, max_len) = self.protected();
         // Outside those lines, an edit may only take blank lines.
         let blank = |r: Range<usize>| src.get(r).is_some_and(|s| s.trim().is_empty());
+        // Nor may a removal at the very start leave a `---` or `+++` line
+        // first: what follows would be read as front matter.
+        let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let opens_front_matter = |e: &Edit| {
+            e.range.start <= bom
+                && e.content.is_empty()
+                && matches!(
+                    src[e.range.end..]
+                        .split(['\n', '\r'])
+                        .next()
+                        .map(str::trim_end),
+                    Some("---" | "+++")
+                )
+        };
         let safe = edits.iter().all(|e| {
-            (e.range.start >= first_line || blank(e.range.start..first_line.min(e.range.end)))
+            !opens_front_matter(e)
+                && (e.range.start >= first_line
+                    || blank(e.range.start..first_line.min(e.range.end)))
                 && (e.range.end <= last_line_end
                     || blank(last_line_end.max(e.range.start)..e.range.end))
                 && !overlaps_any(protected, *max_len, &e.range)

@@ -190,6 +190,27 @@ fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec
         || src[..from].ends_with("\n\n")
         || src[..from].ends_with("\r\n\r\n")
         || from == 3 && src.starts_with('\u{FEFF}');
+    let ordered = |line: &str| {
+        let t = line.trim_start_matches([' ', '\t', '>']);
+        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        digits.len() < t.len() && digits.starts_with(['.', ')'])
+    };
+    // The item after: the next non-blank line (a loose list has blank lines
+    // between items). The item before: the nearest line above that is
+    // neither blank nor indented (an item's continuation lines are).
+    let next_item = src[next..]
+        .split(['\n', '\r'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let previous_item = src[..from]
+        .rsplit(['\n', '\r'])
+        .find(|l| !l.trim().is_empty() && !l.starts_with([' ', '\t']))
+        .unwrap_or("");
+    if ordered(marker) && ordered(next_item) && !ordered(previous_item) {
+        // The first item of an ordered list sets its start number: without
+        // it, "1. a / 2. b" would become a list that starts at 2.
+        return None;
+    }
     if marker.starts_with('#') && !blank_before && next_blank.is_none() && next < src.len() {
         // A heading between two lines holds them apart: without it, the
         // next line ("    indented code", "| a | b |") could join the
@@ -257,6 +278,12 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         i
     };
     if at_line_end {
+        let next_line = src[after..].trim_start_matches(['\r', '\n', ' ', '\t', '>']);
+        if !sentence && (next_line.starts_with("and ") || next_line.starts_with("or ")) {
+            // "a seamless\nand fast login": the next line joins another
+            // modifier to this one.
+            return None;
+        }
         // "… seamless\n": the spaces before go with it.
         start = spaces_before(start);
     } else if closes {
@@ -290,6 +317,14 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         if s < start {
             start = spaces_before(s);
         }
+    } else if let Some(next) = (!sentence && after > end && after_determiner(src, start))
+        .then(|| conjoined_modifier(&src[after..]))
+        .flatten()
+    {
+        // "a seamless and intuitive tool" → "an intuitive tool". Only after
+        // a determiner, and only when the next word reads as an adjective:
+        // in "a game-changer and teams love it" the "and" joins clauses.
+        end = after + next;
     } else if !sentence && (after == end || !adjective_follows(&src[after..])) {
         // Glued to what follows ("world-class's"), or the phrase is not a
         // modifier of the next word ("making it painless for everyone",
@@ -297,12 +332,57 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         return None;
     } else {
         let s = spaces_before(start);
-        if s > 0
+        let before = window_before(src, s);
+        if before.ends_with(['\n', '\r'])
+            && conjunction_at_end(before.trim_end_matches(['\n', '\r'])).is_some()
+        {
+            // "a powerful and\ninnovative tool": the cut would have to span
+            // the line break.
+            return None;
+        }
+        let conjunction = conjunction_at_end(before).map(|len| s - before.len() + len);
+        if let Some(at) = conjunction.filter(|_| !sentence && !is_adverb(span)) {
+            // The word before "and" decides what "and" joins.
+            let first = spaces_before(at);
+            let listed = src[..first].ends_with(',');
+            let head = last_word_of(&src[..first - usize::from(listed)]);
+            let head_start = first - usize::from(listed) - head.len();
+            if looks_adjectival(head) {
+                // Two modifiers of one noun: "a powerful and innovative
+                // tool" → "a powerful tool", "a fast, reliable, and
+                // innovative app" → "a fast, reliable app".
+                start = first - usize::from(listed);
+            } else if listed {
+                // A list of noun phrases: "better sales cycles, and immense
+                // customizability" → "…, and customizability". A list of
+                // single words ("fast, cheap, and seamless tools") may be
+                // modifiers of one noun: no cut.
+                let item = src[..head_start].trim_end_matches([' ', '\t']);
+                if item.len() == head_start || item.ends_with(',') {
+                    return None;
+                }
+                end = after;
+            } else if head.is_empty()
+                || [DETERMINERS, COPULAS, &["both", "either", "neither"]]
+                    .iter()
+                    .any(|words| words.contains(&word_before(src, head_start).as_str()))
+            {
+                // "our fast and innovative tool" or "your data and seamless
+                // sync", "it is fast and innovative software": no telling
+                // a modifier from a noun, so no cut.
+                return None;
+            } else {
+                // Two nouns: "sales and seamless onboarding" → "sales and
+                // onboarding".
+                end = after;
+            }
+        } else if s > 0
             && bytes[s - 1] == b','
-            && !is_adverb(span)
+            && (!is_adverb(span) || last_word_of(&src[..s - 1]).eq_ignore_ascii_case(span))
             && !src[..s - 1].ends_with(|c: char| c.is_ascii_digit())
         {
-            // "a fast, seamless tool" → "a fast tool"; the comma goes.
+            // "a fast, seamless tool" → "a fast tool"; the comma goes. After
+            // the same adverb it goes too ("extremely, extremely good").
             start = s - 1;
         } else {
             end = after;
@@ -331,7 +411,13 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         range: start..end,
         content: String::new(),
     });
-    capitalise_after(src, end, sentence_start, &mut edits);
+    // The next word takes the capital of a removed sentence start (a
+    // lowercase start, as in a list item "- extremely fast", stays so).
+    let capital = src[range.start..]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    capitalise_after(src, end, sentence_start && capital, &mut edits);
     edits.sort_by_key(|e| e.range.start);
     Some(edits)
 }
@@ -393,6 +479,112 @@ fn removable_phrase(before: &str, span: &str) -> bool {
         || DEGREE.contains(&previous.as_str())
         || previous.len() > 4 && previous.ends_with("ly") && !before.trim_end().ends_with(',');
     !degree && adjective_follows(&last_word(span))
+}
+
+/// Determiners and degree words: the word after one modifies a noun.
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "our", "your", "their", "its", "his", "her", "my", "this", "that", "these",
+    "those", "most", "more", "very", "so", "really", "truly",
+];
+
+/// Forms of "to be" (an adjective or a noun may follow).
+const COPULAS: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "it's", "that's", "what's",
+];
+
+/// The word before `at` (past spaces), lowercased; empty when none is
+/// there or when something other than a space comes between.
+fn word_before(src: &str, at: usize) -> String {
+    let before = src[..at].trim_end_matches([' ', '\t']);
+    if before.len() == at {
+        return String::new();
+    }
+    last_word_of(before).to_lowercase()
+}
+
+/// Whether the word before `at` is a determiner or a degree word, so that
+/// the word at `at` modifies the noun that follows.
+fn after_determiner(src: &str, at: usize) -> bool {
+    DETERMINERS.contains(&word_before(src, at).as_str())
+}
+
+/// The last word of `before`.
+fn last_word_of(before: &str) -> &str {
+    before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .next()
+        .unwrap_or("")
+}
+
+/// When `rest` is "and"/"or", then a word that reads as an adjective, then
+/// the noun ("and intuitive tools"): the offset of that adjective.
+fn conjoined_modifier(rest: &str) -> Option<usize> {
+    let tail = rest
+        .strip_prefix("and ")
+        .or_else(|| rest.strip_prefix("or "))?;
+    let word = tail.trim_start_matches(' ');
+    let adjective = word
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .next()
+        .unwrap_or("");
+    let noun = word[adjective.len()..].strip_prefix(' ')?;
+    (looks_adjectival(adjective) && adjective_follows(noun)).then(|| rest.len() - word.len())
+}
+
+/// If `before` ends with the word "and" or "or" after a space: where that
+/// word starts.
+fn conjunction_at_end(before: &str) -> Option<usize> {
+    ["and", "or"].iter().find_map(|w| {
+        let rest = before.strip_suffix(w)?;
+        rest.ends_with([' ', '\t', ',']).then_some(rest.len())
+    })
+}
+
+/// Whether `word` reads as an adjective by its form alone: a hyphenated
+/// compound ("world-class", "easy-to-use"), or a common adjective ending
+/// ("powerful", "innovative", "reliable", "seamless", "famous").
+fn looks_adjectival(word: &str) -> bool {
+    const NOUNS: &[&str] = &[
+        "archive",
+        "executive",
+        "initiative",
+        "objective",
+        "alternative",
+        "incentive",
+        "perspective",
+        "directive",
+        "representative",
+        "narrative",
+        "detective",
+        "motive",
+        "native",
+        "cable",
+        "table",
+        "timetable",
+        "variable",
+        "deliverable",
+        "receivable",
+        "payable",
+        "vegetable",
+        "bible",
+        "handful",
+        "spoonful",
+    ];
+    let w = word.to_lowercase();
+    if w.len() < 4 || NOUNS.contains(&w.as_str()) {
+        return false;
+    }
+    if w.contains('-') {
+        // "game-changer", "must-have" are nouns as often as not.
+        return !w.starts_with('-')
+            && !w.ends_with('-')
+            && !w.ends_with("er")
+            && !w.ends_with("ers")
+            && !w.ends_with("have");
+    }
+    ["ful", "ive", "ous", "able", "ible", "less"]
+        .iter()
+        .any(|s| w.len() > s.len() + 2 && w.ends_with(s))
 }
 
 /// Whether `rest` (after a comma) goes on with another modifier rather
@@ -699,6 +891,111 @@ mod tests {
             "One.\r\nTwo.\r\n"
         );
         assert_eq!(remove("First. Book a demo.", "Book a demo."), "First.");
+        // Modifiers joined by "and"/"or": the conjunction goes with one
+        // when both surely modify the noun; two nouns keep it; where the
+        // words could be either, there is no fix.
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "A powerful and innovative tool.",
+                "innovative",
+                Some("A powerful tool."),
+            ),
+            (
+                "An innovative and powerful tool.",
+                "innovative",
+                Some("A powerful tool."),
+            ),
+            (
+                "The most powerful and world-class tool.",
+                "world-class",
+                Some("The most powerful tool."),
+            ),
+            (
+                "A fast, reliable, and innovative app.",
+                "innovative",
+                Some("A fast, reliable app."),
+            ),
+            (
+                "It is powerful and innovative software.",
+                "innovative",
+                Some("It is powerful software."),
+            ),
+            (
+                "We handle sales and seamless onboarding.",
+                "seamless",
+                Some("We handle sales and onboarding."),
+            ),
+            (
+                "It brings better sales cycles, and immense flexibility.",
+                "immense",
+                Some("It brings better sales cycles, and flexibility."),
+            ),
+            ("Fast, cheap, and seamless tools.", "seamless", None),
+            ("Both fast and seamless tools.", "seamless", None),
+            ("Our fast and innovative tool.", "innovative", None),
+            (
+                "Your data and seamless sync keep us aligned.",
+                "seamless",
+                None,
+            ),
+            (
+                "It gives more power and seamless integration.",
+                "seamless",
+                None,
+            ),
+            ("It is fast and innovative software.", "innovative", None),
+            (
+                "A seamless and intuitive login.",
+                "seamless",
+                Some("An intuitive login."),
+            ),
+            ("A seamless and fast login.", "seamless", None),
+            (
+                "It's a game-changer and teams love it.",
+                "game-changer",
+                None,
+            ),
+            (
+                "Onboarding is seamless and customers like it.",
+                "seamless",
+                None,
+            ),
+            // Across a line break, no cut.
+            ("A powerful and\ninnovative scheduler.", "innovative", None),
+            ("A seamless\nand intuitive login.", "seamless", None),
+            (
+                "A powerful\tand innovative tool.",
+                "innovative",
+                Some("A powerful tool."),
+            ),
+        ];
+        for (text, what, want) in cases {
+            assert_eq!(remove_at(text, what, false).as_deref(), *want, "{text:?}");
+        }
+        // A stutter loses its comma.
+        let stutter = "It is extremely, extremely good.";
+        let at = stutter.rfind("extremely").expect("second one");
+        let edits = removal(stutter, at..at + 9, false).expect("a removal");
+        assert_eq!(
+            apply_edits(stutter, &edits.iter().collect::<Vec<_>>()),
+            "It is extremely good."
+        );
+        assert_eq!(
+            remove("For the family, extremely good value.", "extremely"),
+            "For the family, good value."
+        );
+    }
+
+    #[test]
+    fn a_lowercase_start_stays_lowercase() {
+        assert_eq!(
+            remove_at("extremely fast tools are here.", "extremely", true).as_deref(),
+            Some("fast tools are here.")
+        );
+        assert_eq!(
+            remove_at("Extremely fast tools.", "Extremely", true).as_deref(),
+            Some("Fast tools.")
+        );
     }
 
     #[test]
@@ -737,6 +1034,10 @@ mod tests {
         );
         assert_eq!(remove_at("It is not very easy.", "very", false), None);
         assert_eq!(remove_at("It isn't very easy.", "very", false), None);
+        assert_eq!(
+            remove_at("It is seamless and we like it.", "seamless", false),
+            None
+        );
     }
 
     #[test]
@@ -780,6 +1081,26 @@ mod tests {
         assert_eq!(
             remove_at("e\n# Book a demo.\n\n    code\n", "Book a demo.", true).as_deref(),
             Some("e\n\n    code\n")
+        );
+        // The first item of an ordered list keeps its number.
+        assert_eq!(
+            remove_at("1. Sign up now.\n2. Read.\n", "Sign up now.", true),
+            None
+        );
+        assert_eq!(
+            remove_at("1. Sign up now.\n\n2. Read.\n", "Sign up now.", true),
+            None
+        );
+        assert_eq!(
+            remove_sentence("1. Read.\n2. Sign up now.\n3. Go.\n", "Sign up now."),
+            "1. Read.\n3. Go.\n"
+        );
+        assert_eq!(
+            remove_sentence(
+                "1. Read\n   more.\n2. Sign up now.\n3. Go.\n",
+                "Sign up now."
+            ),
+            "1. Read\n   more.\n3. Go.\n"
         );
         // List items and headings: the marker goes with the line …
         assert_eq!(

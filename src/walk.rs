@@ -21,17 +21,35 @@ pub struct PathFilter {
 
 impl PathFilter {
     pub fn new(globs: &[String]) -> Result<Self, globset::Error> {
+        Self::build(globs, false)
+    }
+
+    /// File types to lint: as [`PathFilter::new`], but ignoring case, so
+    /// `README.MD` is Markdown like `README.md`.
+    pub fn file_types(globs: &[String]) -> Result<Self, globset::Error> {
+        Self::build(globs, true)
+    }
+
+    fn build(globs: &[String], ignore_case: bool) -> Result<Self, globset::Error> {
         let mut names = GlobSetBuilder::new();
         let mut paths = GlobSetBuilder::new();
         for g in globs {
             let pattern = g.trim_start_matches("./");
             let pattern = pattern.strip_suffix('/').unwrap_or(pattern);
-            let glob = GlobBuilder::new(pattern).literal_separator(true).build()?;
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .case_insensitive(ignore_case)
+                .build()?;
             if pattern.contains('/') {
                 paths.add(glob);
                 // `dir/**` also excludes `dir` itself, so the walk can prune it.
                 if let Some(dir) = pattern.strip_suffix("/**") {
-                    paths.add(GlobBuilder::new(dir).literal_separator(true).build()?);
+                    paths.add(
+                        GlobBuilder::new(dir)
+                            .literal_separator(true)
+                            .case_insensitive(ignore_case)
+                            .build()?,
+                    );
                 }
             } else {
                 names.add(glob);
@@ -213,7 +231,7 @@ mod tests {
     fn walker(dir: &Path, include: &[&str], exclude: &[&str]) -> Walker {
         let s = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
         Walker {
-            include: PathFilter::new(&s(include)).unwrap(),
+            include: PathFilter::file_types(&s(include)).unwrap(),
             exclude: PathFilter::new(&s(exclude)).unwrap(),
             base: dir.to_path_buf(),
             cwd: dir.to_path_buf(),
@@ -235,6 +253,8 @@ mod tests {
             ".hidden/z.md",
             "ignored/w.md",
             "docs/n.markdown",
+            "docs/README.MD",
+            "docs/notes.Txt",
         ] {
             let p = d.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -250,7 +270,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            vec!["a.md", "b.txt", "docs/n.markdown", "docs/y.mdx"]
+            vec![
+                "a.md",
+                "b.txt",
+                "docs/README.MD",
+                "docs/n.markdown",
+                "docs/notes.Txt",
+                "docs/y.mdx"
+            ]
         );
     }
 

@@ -223,6 +223,26 @@ fn changed_since_reports_only_changed_lines_from_any_subdirectory() {
     );
     assert_eq!(err.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&err.stderr).contains("needs a git repository"));
+    // From outside the repository, a path inside it picks the repository.
+    let docs = root.join("docs");
+    let from_outside = copylint(
+        outside.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--changed-since",
+            "HEAD",
+            docs.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        from_outside.status.code(),
+        Some(1),
+        "{}",
+        stdout(&from_outside)
+    );
+    assert!(stdout(&from_outside).contains("post.md:5:9: warning[puffery-innovation]"));
 
     let bad_ref = copylint(root, &["check", "--changed-since", "no-such-ref", "docs"]);
     assert_eq!(bad_ref.status.code(), Some(2));
@@ -249,8 +269,13 @@ fn a_baseline_survives_lines_inserted_above_a_finding() {
     );
     assert_eq!(
         write.status.code(),
-        Some(1),
-        "findings still set the exit code while recording"
+        Some(0),
+        "recorded findings are accepted: {}",
+        String::from_utf8_lossy(&write.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&write.stdout).contains("post.md:"),
+        "the findings are still shown"
     );
     let recorded: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("baseline.json")).unwrap()).unwrap();
@@ -401,6 +426,33 @@ fn max_warnings_and_output_file() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
     assert_eq!(report.as_array().unwrap().len(), 3);
+    #[cfg(unix)]
+    {
+        // An ordinary file, not a private temporary one; a rewritten report
+        // keeps the mode it had.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| std::fs::metadata(d.join(p)).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask, the mode an ordinary new file gets here.
+        std::fs::write(d.join("probe"), "").unwrap();
+        assert_eq!(mode("report.json"), mode("probe"));
+        std::fs::set_permissions(
+            d.join("report.json"),
+            std::fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        copylint(
+            d,
+            &[
+                "check",
+                "--format",
+                "json",
+                "--output",
+                "report.json",
+                "post.md",
+            ],
+        );
+        assert_eq!(mode("report.json"), 0o640);
+    }
 }
 
 #[test]
@@ -420,7 +472,7 @@ fn pre_commit_hook_blocks_a_bad_draft_and_passes_a_clean_one() {
     git(root, &["init", "-q"]);
     // The hook as a user would declare it, pointing at the binary under test.
     let config = format!(
-        "repos:\n  - repo: local\n    hooks:\n      - id: copylint\n        name: copylint\n        entry: {} check\n        language: system\n        types_or: [markdown, text]\n",
+        "repos:\n  - repo: local\n    hooks:\n      - id: copylint\n        name: copylint\n        entry: {} check\n        language: system\n        types: [text]\n        files: '(?i)\\.(md|markdown|mdx|txt)$'\n",
         env!("CARGO_BIN_EXE_copylint").replace('\\', "/")
     );
     std::fs::write(root.join(".pre-commit-config.yaml"), config).unwrap();
@@ -466,6 +518,13 @@ fn pre_commit_hook_blocks_a_bad_draft_and_passes_a_clean_one() {
     );
     assert!(shown.contains("cta-book-a-meeting"), "{shown}");
     git(root, &["rm", "-q", "--cached", "bad.md"]);
+    // Configuration and code are not prose, whatever words they hold.
+    let config = commit("ci.yml", "# Our world-class pipeline\nrun: book-a-demo\n");
+    assert!(
+        config.status.success(),
+        "a YAML file is not linted: {}",
+        String::from_utf8_lossy(&config.stdout)
+    );
     let good = commit(
         "good.md",
         "The release adds dark mode and fixes two crashes.\n",
@@ -488,7 +547,20 @@ fn shipped_hook_and_action_definitions_are_well_formed() {
     assert_eq!(hook["id"], "copylint");
     assert_eq!(hook["language"], "rust");
     assert_eq!(hook["entry"], "copylint check");
-    assert_eq!(hook["types_or"], serde_json::json!(["markdown", "text"]));
+    assert_eq!(hook["types"], serde_json::json!(["text"]));
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    for (path, linted) in [
+        ("docs/post.md", true),
+        ("README.MD", true),
+        ("notes.txt", true),
+        ("page.mdx", true),
+        ("a.markdown", true),
+        (".github/workflows/ci.yml", false),
+        ("src/main.rs", false),
+        ("md.json", false),
+    ] {
+        assert_eq!(files.is_match(path), linted, "{path}");
+    }
 
     let action: serde_json::Value =
         serde_saphyr::from_str(&std::fs::read_to_string(root.join("action.yml")).unwrap()).unwrap();
@@ -507,4 +579,54 @@ fn shipped_hook_and_action_definitions_are_well_formed() {
     }
     assert_eq!(action["inputs"]["format"]["default"], "github");
     assert_eq!(action["runs"]["using"], "composite");
+}
+
+#[test]
+fn the_action_lint_step_honours_the_configured_threshold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let action: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(root.join("action.yml")).unwrap()).unwrap();
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let lint = steps.iter().find(|s| s["name"] == "Lint").unwrap();
+    let script = lint["run"].as_str().unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_copylint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Warnings only, and a repository that fails only on errors.
+    std::fs::write(d.join("post.md"), "Our world-class team is ready.\n").unwrap();
+    std::fs::write(d.join(".copylint.yaml"), "fail_on: error\n").unwrap();
+    let run = |fail_on: &str| {
+        Command::new("bash")
+            .current_dir(d)
+            .args(["-eo", "pipefail", "-c", script])
+            .env("PATH", &path)
+            .env("PATHS", "post.md")
+            .env("FORMAT", "concise")
+            .env("FAIL_ON", fail_on)
+            .env("CHANGED_SINCE", "")
+            .env("SARIF", "false")
+            .output()
+            .unwrap()
+    };
+    let configured = run("");
+    assert_eq!(
+        configured.status.code(),
+        Some(0),
+        "the default takes fail_on from .copylint.yaml: {}{}",
+        stdout(&configured),
+        String::from_utf8_lossy(&configured.stderr)
+    );
+    assert!(stdout(&configured).contains("post.md:1:5: warning["));
+    assert_eq!(
+        action["inputs"]["fail-on"]["default"], "",
+        "no default input overrides the configuration"
+    );
+    let explicit = run("warning");
+    assert_eq!(explicit.status.code(), Some(1), "an explicit input wins");
 }

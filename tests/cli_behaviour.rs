@@ -48,6 +48,29 @@ fn a_closed_pipe_ends_the_run_quietly() {
 }
 
 #[test]
+fn a_pipe_closed_before_any_output_ends_every_listing_quietly() {
+    for args in [
+        &["rules", "--format", "json"][..],
+        &["rules"],
+        &["rules", "--format", "markdown"],
+    ] {
+        let mut child = copylint()
+            .args(["--color", "never"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before copylint has started writing (`| head -c 0`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn output_is_the_same_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     drafts(dir.path(), 120);

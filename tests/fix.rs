@@ -200,6 +200,16 @@ fn fixes_leave_markup_and_neighbouring_text_whole() {
             Some("```js\nlet x = 1;\n```\n"),
         ),
         ("- Book a demo today.\n```\ncode\n```\n", None),
+        // Removing the first line must not turn what follows into front
+        // matter (here an HTML block would have become prose).
+        (
+            "Book a demo today.\n+++\n<!x\n+++\n\nBook a demo today.\n",
+            None,
+        ),
+        ("Book a demo today.\n---\na: 1\n---\n", None),
+        // Nor leave a heading's neighbours to merge, nor renumber a list.
+        ("Intro\n# Book a demo today.\n    code\n", None),
+        ("1. Book a demo today.\n2. Read the guide.\n", None),
         // Negation and sound-based articles.
         ("The setup is not very easy.\n", None),
         ("An extremely useful guide.\n", Some("A useful guide.\n")),

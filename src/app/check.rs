@@ -184,6 +184,20 @@ fn renderer(args: &CheckArgs, rules: &RuleSet, fail_on: FailOn, color: bool) -> 
     }
 }
 
+/// Where to ask git for changed lines: the repository of the first path
+/// linted (which may lie outside the current directory), else the current
+/// directory.
+fn git_dir(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    let first = paths.first().map(|p| cwd.join(p));
+    match first {
+        Some(p) if p.is_dir() => p,
+        Some(p) if p.is_file() => p
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+        _ => cwd.to_path_buf(),
+    }
+}
+
 /// Where the report goes: standard output, standard error (when `--fix`
 /// on standard input prints the fixed text), or a file written atomically.
 enum Sink {
@@ -263,10 +277,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     }
 
     let changed = match &args.changed_since {
-        Some(reference) => match ChangedLines::since(&setup.cwd, reference) {
-            Ok(c) => Some(c),
-            Err(e) => return usage(&e.to_string()),
-        },
+        Some(reference) => {
+            match ChangedLines::since(&git_dir(&setup.cwd, &args.paths), reference) {
+                Ok(c) => Some(c),
+                Err(e) => return usage(&e.to_string()),
+            }
+        }
         None => None,
     };
     let mut baseline = match &args.baseline {
@@ -301,7 +317,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         Err(e) => return usage(&format!("invalid --exclude glob: {e}")),
     };
     let walker = Walker {
-        include: PathFilter::new(&include)?,
+        include: PathFilter::file_types(&include)?,
         exclude,
         base: setup.config.base.clone(),
         cwd: setup.cwd.clone(),
@@ -351,13 +367,28 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+            let cannot = |e: io::Error| {
                 anyhow::anyhow!(
                     "cannot write {}: {}",
                     path.display(),
                     copylint::walk::io_message(&e)
                 )
-            })?;
+            };
+            let mut builder = tempfile::Builder::new();
+            // A report is an ordinary file: a new one gets the usual 0666
+            // less the umask (a temporary file would be 0600, unreadable to
+            // the next job's user), an existing one keeps its mode exactly.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            let tmp = builder.tempfile_in(dir).map_err(cannot)?;
+            if let Ok(existing) = std::fs::metadata(path) {
+                tmp.as_file()
+                    .set_permissions(existing.permissions())
+                    .map_err(cannot)?;
+            }
             Sink::File(BufWriter::new(tmp), path.clone())
         }
         // The fixed text of standard input goes to standard output.
@@ -570,6 +601,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         } else {
             Status::Clean
         }
+    } else if args.write_baseline.is_some() {
+        // Every finding is now recorded, so none is new: a script can go on
+        // (`… --write-baseline b.json && git add b.json`).
+        Status::Clean
     } else if failed || too_many_warnings {
         Status::Failed
     } else {

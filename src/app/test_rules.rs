@@ -35,6 +35,16 @@ pub fn run(global: &GlobalArgs, args: &TestRulesArgs) -> anyhow::Result<Status> 
         println!("{f}");
     }
     let failed = report.failures.len();
+    if !report.untested.is_empty() {
+        println!(
+            "{} no examples, so no test: {}",
+            match report.untested.len() {
+                1 => "1 rule has".to_string(),
+                n => format!("{n} rules have"),
+            },
+            report.untested.join(", ")
+        );
+    }
     println!(
         "Tested {} of {}: {}.",
         plural(report.examples, "example"),

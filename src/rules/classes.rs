@@ -140,6 +140,14 @@ fn number_re() -> &'static Regex {
     )
 }
 
+/// The largest char boundary of `s` at or before `i`.
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Figures, minus numbers that are part of a name or version ("Windows 11",
 /// "Flowdesk 2.0", "version 3"): a number right after a capitalised word
 /// that does not start its sentence, or after "version"/"v".
@@ -149,6 +157,16 @@ fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
         .filter(|m| unicode_bounded(text, &m.range()))
         .filter(|m| {
             let before = &text[..m.start()];
+            // A rank is no figure: "#1", "the No. 1 app", "number 1"; but
+            // "No." that is a sentence of its own answers a question ("Is
+            // it slow? No. 98% finish in a minute").
+            let lower_tail =
+                before[floor_char(before, before.len().saturating_sub(8))..].to_lowercase();
+            let rank_no = lower_tail.ends_with("no. ")
+                && sentence_starts.binary_search(&(m.start() - 4)).is_err();
+            if before.ends_with('#') || rank_no || lower_tail.ends_with("number ") {
+                return false;
+            }
             if before.ends_with(['v', 'V']) && !before.ends_with(char::is_whitespace) {
                 let b = before.trim_end_matches(['v', 'V']);
                 if b.is_empty() || b.ends_with(|c: char| !c.is_alphanumeric()) {
@@ -681,6 +699,18 @@ mod tests {
                 "Over 800 teams use Flowdesk, up 12% on Acme 40%."
             ),
             vec!["800", "12%", "40%"]
+        );
+        // Ranks are no figures.
+        assert!(
+            found(
+                Class::Number,
+                "It is the #1 tool, No. 1 in tests, number 1 overall."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(Class::Number, "Is it slow? No. 98% finish in a minute."),
+            vec!["98%"]
         );
         // ASCII word boundaries, made Unicode again.
         assert!(found(Class::Number, "Die Universitäten und Qualitäten.").is_empty());

@@ -57,6 +57,8 @@ pub struct ExampleReport {
     pub rules: usize,
     pub examples: usize,
     pub failures: Vec<ExampleFailure>,
+    /// Rules that were selected but have no examples to run.
+    pub untested: Vec<String>,
 }
 
 /// Lints every example of every rule in `lib` that `which` accepts and that
@@ -72,7 +74,13 @@ pub fn check_examples(
         if !set.rules().any(|(info, _)| &info.id == id) {
             continue;
         }
-        let Some(examples) = &rule.spec.examples else {
+        let Some(examples) = rule
+            .spec
+            .examples
+            .as_ref()
+            .filter(|e| !e.bad.is_empty() || !e.good.is_empty())
+        else {
+            report.untested.push(id.clone());
             continue;
         };
         report.rules += 1;
