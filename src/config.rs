@@ -103,8 +103,8 @@ impl Config {
                 "configuration is not valid UTF-8",
             )]
         })?;
-        let file: ConfigFile =
-            serde_saphyr::from_str(&text).map_err(|e| vec![RuleError::from_yaml(&origin, &e)])?;
+        let file: ConfigFile = serde_saphyr::from_str(&text)
+            .map_err(|e| vec![RuleError::from_yaml(&origin, &text, &e)])?;
         let base = path
             .parent()
             .map(|p| {

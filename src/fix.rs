@@ -347,7 +347,13 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
             let listed = src[..first].ends_with(',');
             let head = last_word_of(&src[..first - usize::from(listed)]);
             let head_start = first - usize::from(listed) - head.len();
-            if looks_adjectival(head) {
+            let paired =
+                ["both", "either", "neither"].contains(&word_before(src, head_start).as_str());
+            if paired {
+                // "both powerful and innovative tools": the pair goes whole
+                // or not at all.
+                return None;
+            } else if looks_adjectival(head) {
                 // Two modifiers of one noun: "a powerful and innovative
                 // tool" → "a powerful tool", "a fast, reliable, and
                 // innovative app" → "a fast, reliable app".
@@ -363,7 +369,7 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
                 }
                 end = after;
             } else if head.is_empty()
-                || [DETERMINERS, COPULAS, &["both", "either", "neither"]]
+                || [DETERMINERS, COPULAS]
                     .iter()
                     .any(|words| words.contains(&word_before(src, head_start).as_str()))
             {
@@ -932,6 +938,11 @@ mod tests {
             ),
             ("Fast, cheap, and seamless tools.", "seamless", None),
             ("Both fast and seamless tools.", "seamless", None),
+            (
+                "It has both powerful and innovative parts.",
+                "innovative",
+                None,
+            ),
             ("Our fast and innovative tool.", "innovative", None),
             (
                 "Your data and seamless sync keep us aligned.",

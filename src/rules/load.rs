@@ -87,8 +87,26 @@ impl RuleError {
         Self::new(origin, Some(spanned.referenced), message)
     }
 
-    /// Converts a YAML parse or schema error.
-    pub fn from_yaml(origin: &Origin, err: &serde_saphyr::Error) -> Self {
+    /// Converts a YAML parse or schema error in `text`. An error the parser
+    /// reports without a place (serde's "duplicate field", from keys it
+    /// only sees as equal once tags are resolved) is placed at the key's
+    /// second use, else at the start of the file: every error is located.
+    pub fn from_yaml(origin: &Origin, text: &str, err: &serde_saphyr::Error) -> Self {
+        let mut e = Self::from_yaml_unlocated(origin, err);
+        if e.line == 0 {
+            let key = e
+                .message
+                .split_once("duplicate field `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(key, _)| key);
+            let (line, column) = key.and_then(|k| key_use(text, k, 2)).unwrap_or((1, 1));
+            e.line = line as u64;
+            e.column = column as u64;
+        }
+        e
+    }
+
+    fn from_yaml_unlocated(origin: &Origin, err: &serde_saphyr::Error) -> Self {
         let inner = err.without_snippet();
         // A budget breach may come wrapped in the alias that expanded to it.
         let mut original = inner;
@@ -120,6 +138,27 @@ impl RuleError {
     }
 }
 
+/// Line and column (1-based) of the `nth` place in `text` where `key` is
+/// followed by a colon, at a line start or after a space.
+fn key_use(text: &str, key: &str, nth: usize) -> Option<(usize, usize)> {
+    let pattern = format!("{key}:");
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(found) = line[from..].find(&pattern) {
+            let at = from + found;
+            if at == 0 || line[..at].ends_with([' ', '\t', '{', ',']) {
+                seen += 1;
+                if seen == nth {
+                    return Some((i + 1, line[..at].chars().count() + 1));
+                }
+            }
+            from = at + pattern.len();
+        }
+    }
+    (nth > 1).then(|| key_use(text, key, 1)).flatten()
+}
+
 /// A parsed file: a rule or a word list.
 #[derive(Debug)]
 pub(crate) enum Parsed {
@@ -144,15 +183,15 @@ fn yaml_options() -> serde_saphyr::Options {
 /// Parses one YAML file as a rule or (with a top-level `list:` key) a word list.
 pub(crate) fn parse(text: &str, origin: &Origin) -> Result<Parsed, RuleError> {
     let probe: Probe = serde_saphyr::from_str_with_options(text, yaml_options())
-        .map_err(|e| RuleError::from_yaml(origin, &e))?;
+        .map_err(|e| RuleError::from_yaml(origin, text, &e))?;
     if probe.list.is_some() {
         serde_saphyr::from_str_with_options::<ListSpec>(text, yaml_options())
             .map(Parsed::List)
-            .map_err(|e| RuleError::from_yaml(origin, &e))
+            .map_err(|e| RuleError::from_yaml(origin, text, &e))
     } else {
         serde_saphyr::from_str_with_options::<RuleSpec>(text, yaml_options())
             .map(|r| Parsed::Rule(Box::new(r)))
-            .map_err(|e| RuleError::from_yaml(origin, &e))
+            .map_err(|e| RuleError::from_yaml(origin, text, &e))
     }
 }
 
@@ -246,6 +285,13 @@ mod tests {
             err("id: a\nsentence:\n  window: 2\n")
                 .starts_with("r.yaml:3:3: unknown field `window`")
         );
+        // Found by fuzzing: serde reports this duplicate without a place.
+        assert_eq!(
+            err("!: id: o\nid: r\ncategory: cta\n"),
+            "r.yaml:2:1: duplicate field `id`"
+        );
+        assert_eq!(key_use("a: 1\n b: 2\n", "b", 2), Some((2, 2)));
+        assert_eq!(key_use("a: 1\n", "zz", 2), None);
     }
 
     #[test]
