@@ -682,11 +682,12 @@ impl<'a, 's> Ctx<'a, 's> {
         let (protected, max_len) = self.protected();
         // Outside those lines, an edit may only take blank lines.
         let blank = |r: Range<usize>| src.get(r).is_some_and(|s| s.trim().is_empty());
-        // Nor may a removal at the very start leave a `---` or `+++` line
-        // first: what follows would be read as front matter.
+        // Nor may a removal that starts a line leave a `---` or `+++` line
+        // in its place: at the start of the file, or after a blank line,
+        // pulldown-cmark reads what follows as a metadata block.
         let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
         let opens_front_matter = |e: &Edit| {
-            e.range.start <= bom
+            (e.range.start <= bom || src[..e.range.start].ends_with(['\n', '\r']))
                 && e.content.is_empty()
                 && matches!(
                     src[e.range.end..]

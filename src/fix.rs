@@ -190,11 +190,7 @@ fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec
         || src[..from].ends_with("\n\n")
         || src[..from].ends_with("\r\n\r\n")
         || from == 3 && src.starts_with('\u{FEFF}');
-    let ordered = |line: &str| {
-        let t = line.trim_start_matches([' ', '\t', '>']);
-        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
-        digits.len() < t.len() && digits.starts_with(['.', ')'])
-    };
+    let ordered = |line: &str| ordered_marker(line.trim_start_matches([' ', '\t', '>']));
     // The item after: the next non-blank line (a loose list has blank lines
     // between items). The item before: the nearest line above that is
     // neither blank nor indented (an item's continuation lines are).
@@ -291,11 +287,7 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
         // seamless." or "fast and seamless."; "it is seamless." may not.
         let mut s = spaces_before(start);
         let before = window_before(src, s);
-        let conjunction = ["and", "or"].iter().find_map(|w| {
-            let rest = before.strip_suffix(w)?;
-            rest.ends_with(|c: char| c.is_whitespace() || c == ',')
-                .then_some(rest.len())
-        });
+        let conjunction = conjunction_at_end(before);
         let listed = next_char == Some(',') && adjective_follows(&src[after + 1..]);
         if listed && !before.ends_with(',') {
             // "a cutting-edge, open tool" → "an open tool".
@@ -456,10 +448,13 @@ fn wants_an(rest: &str) -> bool {
 /// Whether `line` starts with a list or blockquote marker (a new item).
 fn only_markers_start(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with(['-', '*', '+', '>', '#'])
-        || t.trim_start_matches(|c: char| c.is_ascii_digit()).len() < t.len()
-            && t.trim_start_matches(|c: char| c.is_ascii_digit())
-                .starts_with(['.', ')'])
+    t.starts_with(['-', '*', '+', '>', '#']) || ordered_marker(t)
+}
+
+/// Whether `t` starts with an ordered-list marker ("1." or "2)").
+fn ordered_marker(t: &str) -> bool {
+    let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    digits.len() < t.len() && digits.starts_with(['.', ')'])
 }
 
 /// Whether a phrase (not a sentence) can go without breaking the grammar
@@ -470,11 +465,8 @@ fn removable_phrase(before: &str, span: &str) -> bool {
         "most", "more", "less", "least", "very", "so", "too", "quite", "rather", "pretty", "as",
         "how", "such", "truly", "really",
     ];
-    let last_word = |s: &str| -> String {
-        s.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-            .next()
-            .unwrap_or("")
+    let last_word = |s: &str| {
+        last_word_of(s.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'')))
             .to_lowercase()
     };
     const NEGATION: &[&str] = &["not", "never", "no", "hardly", "barely", "scarcely", "nor"];
@@ -537,12 +529,13 @@ fn conjoined_modifier(rest: &str) -> Option<usize> {
     (looks_adjectival(adjective) && adjective_follows(noun)).then(|| rest.len() - word.len())
 }
 
-/// If `before` ends with the word "and" or "or" after a space: where that
-/// word starts.
+/// If `before` ends with the word "and" or "or" after a space or comma:
+/// where that word starts.
 fn conjunction_at_end(before: &str) -> Option<usize> {
     ["and", "or"].iter().find_map(|w| {
         let rest = before.strip_suffix(w)?;
-        rest.ends_with([' ', '\t', ',']).then_some(rest.len())
+        rest.ends_with(|c: char| c.is_whitespace() || c == ',')
+            .then_some(rest.len())
     })
 }
 

@@ -207,6 +207,11 @@ fn fixes_leave_markup_and_neighbouring_text_whole() {
             None,
         ),
         ("Book a demo today.\n---\na: 1\n---\n", None),
+        // … nor, after a blank line, into a metadata block mid-file.
+        (
+            "Intro.\n\nBook a demo now.\n+++\n<!e\n+++\n\nBook a demo today.\n",
+            None,
+        ),
         // Nor leave a heading's neighbours to merge, nor renumber a list.
         ("Intro\n# Book a demo today.\n    code\n", None),
         ("1. Book a demo today.\n2. Read the guide.\n", None),

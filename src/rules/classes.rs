@@ -140,14 +140,6 @@ fn number_re() -> &'static Regex {
     )
 }
 
-/// The largest char boundary of `s` at or before `i`.
-fn floor_char(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Figures, minus numbers that are part of a name or version ("Windows 11",
 /// "Flowdesk 2.0", "version 3"): a number right after a capitalised word
 /// that does not start its sentence, or after "version"/"v".
@@ -160,11 +152,16 @@ fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
             // A rank is no figure: "#1", "the No. 1 app", "number 1"; but
             // "No." that is a sentence of its own answers a question ("Is
             // it slow? No. 98% finish in a minute").
-            let lower_tail =
-                before[floor_char(before, before.len().saturating_sub(8))..].to_lowercase();
-            let rank_no = lower_tail.ends_with("no. ")
-                && sentence_starts.binary_search(&(m.start() - 4)).is_err();
-            if before.ends_with('#') || rank_no || lower_tail.ends_with("number ") {
+            let ends_with = |suffix: &str| {
+                before
+                    .len()
+                    .checked_sub(suffix.len())
+                    .and_then(|at| before.get(at..))
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+            };
+            let rank_no =
+                ends_with("no. ") && sentence_starts.binary_search(&(m.start() - 4)).is_err();
+            if before.ends_with('#') || rank_no || ends_with("number ") {
                 return false;
             }
             if before.ends_with(['v', 'V']) && !before.ends_with(char::is_whitespace) {
