@@ -5,9 +5,17 @@
 //! rule then works on that table with binary searches. Built-in classes are
 //! computed on first use. Fixes are computed as data on each finding.
 //! Suppression comments are applied last.
+//!
+//! A large document (one 10 MB paragraph, a generated reference page) would
+//! otherwise keep one core busy while the others wait at the end of a run:
+//! from [`PARALLEL_BYTES`] of lint text on, the automaton pass, the regexes,
+//! the classes the rules use and the rules themselves run on rayon's pool.
+//! The findings are the same, in the same order, as a serial run.
 
-use std::cell::OnceCell;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{BlockKind, Document, InlineKind};
@@ -15,8 +23,8 @@ use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
 use crate::rules::compile::{
-    Body, Cond, Counted, FixAction, MatcherId, OccurrenceRule, Rule, RuleFix, SentenceRule, Source,
-    SpecificityRule, UnbackedRule,
+    Body, Cond, Counted, FixAction, MatcherId, Matchers, OccurrenceRule, Rule, RuleFix,
+    SentenceRule, Source, SpecificityRule, UnbackedRule,
 };
 use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
 use crate::suppress;
@@ -26,6 +34,9 @@ use crate::suppress;
 pub struct LintOptions {
     /// Report suppression comments that suppressed nothing.
     pub report_unused_disables: bool,
+    /// Lint on the calling thread only, even a document of
+    /// [`PARALLEL_BYTES`] or more (which otherwise uses rayon's pool).
+    pub single_threaded: bool,
 }
 
 /// Lints `doc` with `set`; findings are sorted by position, then rule id.
@@ -35,6 +46,11 @@ pub struct LintOptions {
 pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diagnostic> {
     lint_with_stats(doc, set, options).0
 }
+
+/// Lint text from which one document's scans and rules run in parallel.
+/// Below it, files are the unit of parallelism and splitting one would
+/// only add overhead.
+pub const PARALLEL_BYTES: usize = 256 * 1024;
 
 /// How many times one document's lint text was scanned, and by what: the
 /// measure of "one pass of the automata" that tests hold steady (a timing
@@ -57,19 +73,38 @@ pub fn lint_with_stats(
     set: &RuleSet,
     options: LintOptions,
 ) -> (Vec<Diagnostic>, ScanStats) {
-    let ctx = Ctx::new(doc, set);
+    let parallel = !options.single_threaded && doc.text().len() >= PARALLEL_BYTES;
+    let ctx = Ctx::new(doc, set, parallel);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = Vec::new();
     let mut fallbacks = Vec::new();
-    for rule in set.rules.iter().filter(|r| !counts_findings(r)) {
-        ctx.run(
-            rule,
-            if rule.fallback {
-                &mut fallbacks
-            } else {
-                &mut first
-            },
-        );
+    if parallel {
+        // Each rule's findings apart, joined in rule order: the same list a
+        // serial run builds.
+        let found: Vec<(bool, Vec<Diagnostic>)> = set
+            .rules
+            .par_iter()
+            .filter(|r| !counts_findings(r))
+            .map(|rule| {
+                let mut out = Vec::new();
+                ctx.run(rule, &mut out);
+                (rule.fallback, out)
+            })
+            .collect();
+        for (fallback, out) in found {
+            if fallback { &mut fallbacks } else { &mut first }.extend(out);
+        }
+    } else {
+        for rule in set.rules.iter().filter(|r| !counts_findings(r)) {
+            ctx.run(
+                rule,
+                if rule.fallback {
+                    &mut fallbacks
+                } else {
+                    &mut first
+                },
+            );
+        }
     }
     // A catch-all rule stays quiet where a rule of its category already spoke.
     let spoken: std::collections::HashSet<(usize, &str)> = first
@@ -128,57 +163,34 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 /// The name of the regex group that, when present, is the hit.
 const MATCH_GROUP: &str = "match";
 
-/// Fills the hit table: one automaton pass, then each regex.
-fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> (Vec<Vec<Range<usize>>>, ScanStats) {
+/// Fills the hit table: one automaton pass, then each regex the regex set
+/// finds in the text. With `parallel`, the automaton pass and the regexes
+/// run side by side.
+fn collect_hits(
+    doc: &Document<'_>,
+    set: &RuleSet,
+    parallel: bool,
+) -> (Vec<Vec<Range<usize>>>, ScanStats) {
     let text = doc.text();
     let m = &set.matchers;
-    let mut stats = ScanStats::default();
     let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.count];
-    if let Some(ac) = &m.automaton {
-        stats.automaton_passes += 1;
-        for found in ac.find_overlapping_iter(text) {
-            if !is_whole_word(text, found.start(), found.end()) {
-                continue;
-            }
-            for &owner in &m.phrase_owners[found.pattern().as_usize()] {
-                hits[owner as usize].push(found.start()..found.end());
-            }
+    let stats = if parallel {
+        let mut from_regexes = vec![Vec::new(); m.count];
+        let (automaton_passes, mut stats) = rayon::join(
+            || phrase_hits(text, m, &mut hits),
+            || regex_hits(text, m, &mut from_regexes, true),
+        );
+        stats.automaton_passes = automaton_passes;
+        for (h, more) in hits.iter_mut().zip(from_regexes) {
+            h.extend(more);
         }
-    }
-    // One pass of the set says which regexes match at all; only those run.
-    let matching: Vec<usize> = match &m.regex_set {
-        Some(set) => {
-            stats.regex_set_passes += 1;
-            set.matches(text).into_iter().collect()
-        }
-        None => (0..m.regexes.len()).collect(),
+        stats
+    } else {
+        let automaton_passes = phrase_hits(text, m, &mut hits);
+        let mut stats = regex_hits(text, m, &mut hits, false);
+        stats.automaton_passes = automaton_passes;
+        stats
     };
-    for i in matching {
-        stats.regex_passes += 1;
-        let (re, owners) = (&m.regexes[i], &m.regex_owners[i]);
-        // Patterns run with ASCII word boundaries; a hit glued to a
-        // non-ASCII letter is inside a word after all.
-        let bounded = re.as_str().contains("(?-u:\\b");
-        let mut push = |range: Range<usize>| {
-            if !range.is_empty() && (!bounded || classes::unicode_bounded(text, &range)) {
-                for &owner in owners {
-                    hits[owner as usize].push(range.clone());
-                }
-            }
-        };
-        // A group named `match` narrows the hit to itself.
-        if re.capture_names().any(|n| n == Some(MATCH_GROUP)) {
-            for caps in re.captures_iter(text) {
-                if let Some(g) = caps.name(MATCH_GROUP) {
-                    push(g.range());
-                }
-            }
-        } else {
-            for found in re.find_iter(text) {
-                push(found.range());
-            }
-        }
-    }
     for h in &mut hits {
         h.sort_by_key(|r| (r.start, r.end));
         h.dedup();
@@ -196,6 +208,74 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet) -> (Vec<Vec<Range<usize>>>, S
         hits[accept as usize] = accepted;
     }
     (hits, stats)
+}
+
+/// The automaton pass: whole-word phrase hits into `hits`, by matcher.
+/// Returns the number of passes (none without phrases).
+fn phrase_hits(text: &str, m: &Matchers, hits: &mut [Vec<Range<usize>>]) -> usize {
+    let Some(ac) = &m.automaton else {
+        return 0;
+    };
+    for found in ac.find_overlapping_iter(text) {
+        if !is_whole_word(text, found.start(), found.end()) {
+            continue;
+        }
+        for &owner in &m.phrase_owners[found.pattern().as_usize()] {
+            hits[owner as usize].push(found.start()..found.end());
+        }
+    }
+    1
+}
+
+/// The regex passes: one pass of the set says which regexes match at all,
+/// and only those run (side by side with `parallel`). Hits go into `hits`,
+/// by matcher, in regex order.
+fn regex_hits(
+    text: &str,
+    m: &Matchers,
+    hits: &mut [Vec<Range<usize>>],
+    parallel: bool,
+) -> ScanStats {
+    let mut stats = ScanStats::default();
+    let matching: Vec<usize> = match &m.regex_set {
+        Some(set) => {
+            stats.regex_set_passes = 1;
+            set.matches(text).into_iter().collect()
+        }
+        None => (0..m.regexes.len()).collect(),
+    };
+    stats.regex_passes = matching.len();
+    let run = |&i: &usize| (i, regex_ranges(text, &m.regexes[i]));
+    let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
+        matching.par_iter().map(run).collect()
+    } else {
+        matching.iter().map(run).collect()
+    };
+    for (i, ranges) in found {
+        for &owner in &m.regex_owners[i] {
+            hits[owner as usize].extend(ranges.iter().cloned());
+        }
+    }
+    stats
+}
+
+/// The non-empty hits of one rule regex in `text`.
+fn regex_ranges(text: &str, re: &regex::Regex) -> Vec<Range<usize>> {
+    // Patterns run with ASCII word boundaries; a hit glued to a non-ASCII
+    // letter is inside a word after all.
+    let bounded = re.as_str().contains("(?-u:\\b");
+    let keep = |range: &Range<usize>| {
+        !range.is_empty() && (!bounded || classes::unicode_bounded(text, range))
+    };
+    // A group named `match` narrows the hit to itself.
+    if re.capture_names().any(|n| n == Some(MATCH_GROUP)) {
+        re.captures_iter(text)
+            .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| g.range()))
+            .filter(keep)
+            .collect()
+    } else {
+        re.find_iter(text).map(|f| f.range()).filter(keep).collect()
+    }
 }
 
 /// The first hit in sorted `hits` that starts inside `r`.
@@ -243,37 +323,119 @@ struct Ctx<'a, 's> {
     doc: &'a Document<'s>,
     set: &'a RuleSet,
     hits: Vec<Vec<Range<usize>>>,
-    classes: [OnceCell<Vec<Range<usize>>>; Class::ALL.len()],
+    classes: [OnceLock<Vec<Range<usize>>>; Class::ALL.len()],
     /// Length of the longest hit of each matcher (bounds overlap scans).
     max_len: Vec<usize>,
     /// Offset of the first word of every sentence.
     sentence_starts: Vec<usize>,
-    quotes: OnceCell<(Vec<Range<usize>>, usize)>,
-    protected: OnceCell<(Vec<Range<usize>>, usize)>,
+    quotes: OnceLock<(Vec<Range<usize>>, usize)>,
+    protected: OnceLock<(Vec<Range<usize>>, usize)>,
     stats: ScanStats,
 }
 
+/// The hits of class `c` in `doc`, computed once into `cache`.
+fn class_hits<'c>(
+    cache: &'c [OnceLock<Vec<Range<usize>>>; Class::ALL.len()],
+    c: Class,
+    doc: &Document<'_>,
+    sentence_starts: &[usize],
+) -> &'c [Range<usize>] {
+    cache[c as usize].get_or_init(|| {
+        classes::find(c, doc, sentence_starts, || {
+            class_hits(cache, Class::Name, doc, sentence_starts)
+        })
+    })
+}
+
+/// Offset of the first word in `text[pos..end]` (`end` when there is none).
+fn first_word(text: &str, pos: usize, end: usize) -> usize {
+    text[pos..end]
+        .find(|c: char| c.is_alphanumeric())
+        .map_or(end, |i| pos + i)
+}
+
+/// Marks the built-in classes `rule` reads.
+fn classes_read_by(rule: &Rule, used: &mut [bool; Class::ALL.len()]) {
+    let mut conds: Vec<&Cond> = Vec::new();
+    let mut persons: &[Person] = &[];
+    match &rule.body {
+        Body::Match(c) => conds.push(c),
+        Body::Substitution(_) => {}
+        Body::Sentence(s) => {
+            conds.extend(s.any.iter().chain(&s.all).chain(&s.none));
+            conds.extend(&s.document_any);
+            conds.extend(s.starts_with.iter().chain(&s.not_starts_with));
+            persons = &s.person;
+        }
+        Body::Unbacked(u) => {
+            conds.push(&u.trigger);
+            conds.extend(&u.evidence);
+            persons = &u.person;
+        }
+        Body::Specificity(s) => conds.extend(s.claims.iter().chain(&s.specifics)),
+        Body::Occurrence(o) => {
+            if let Counted::Hits(c) = &o.counted {
+                conds.push(c);
+            }
+        }
+    }
+    for source in conds.iter().flat_map(|c| &c.sources) {
+        if let Source::Class(c) = source {
+            used[*c as usize] = true;
+        }
+    }
+    for p in persons {
+        match p {
+            Person::You => used[Class::You as usize] = true,
+            Person::We => used[Class::We as usize] = true,
+            Person::I => used[Class::I as usize] = true,
+            Person::Imperative => {}
+        }
+    }
+}
+
 impl<'a, 's> Ctx<'a, 's> {
-    fn new(doc: &'a Document<'s>, set: &'a RuleSet) -> Self {
-        let (hits, stats) = collect_hits(doc, set);
+    /// Scans `doc`. With `parallel`, the classes the rules read are
+    /// computed up front, beside the scans, instead of on first use.
+    fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool) -> Self {
+        let sentence_starts: Vec<usize> = doc
+            .sentences()
+            .iter()
+            .map(|s| first_word(doc.text(), s.text.start, s.text.end))
+            .collect();
+        let classes: [OnceLock<Vec<Range<usize>>>; Class::ALL.len()] = Default::default();
+        let (hits, stats) = if parallel {
+            let mut used = [false; Class::ALL.len()];
+            for rule in &set.rules {
+                classes_read_by(rule, &mut used);
+            }
+            let (scanned, ()) = rayon::join(
+                || collect_hits(doc, set, true),
+                || {
+                    Class::ALL
+                        .par_iter()
+                        .filter(|c| used[**c as usize])
+                        .for_each(|&c| {
+                            class_hits(&classes, c, doc, &sentence_starts);
+                        });
+                },
+            );
+            scanned
+        } else {
+            collect_hits(doc, set, false)
+        };
         let max_len = hits.iter().map(|h| longest(h)).collect();
-        let mut ctx = Ctx {
+        Ctx {
             doc,
             set,
             hits,
             max_len,
-            classes: Default::default(),
-            sentence_starts: Vec::new(),
-            quotes: OnceCell::new(),
-            protected: OnceCell::new(),
+            classes,
+            sentence_starts,
+            quotes: OnceLock::new(),
+            protected: OnceLock::new(),
             stats,
-        };
-        ctx.sentence_starts = doc
-            .sentences()
-            .iter()
-            .map(|s| ctx.first_word(s.text.start, s.text.end))
-            .collect();
-        ctx
+        }
     }
 
     fn text(&self) -> &'a str {
@@ -281,7 +443,7 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     fn class(&self, c: Class) -> &[Range<usize>] {
-        self.classes[c as usize].get_or_init(|| classes::find(c, self.doc, &self.sentence_starts))
+        class_hits(&self.classes, c, self.doc, &self.sentence_starts)
     }
 
     fn source_hits(&self, s: Source) -> &[Range<usize>] {
@@ -340,9 +502,7 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// The first alphanumeric character at or after `pos` (before `end`).
     fn first_word(&self, pos: usize, end: usize) -> usize {
-        let t = &self.text()[pos..end];
-        t.find(|c: char| c.is_alphanumeric())
-            .map_or(end, |i| pos + i)
+        first_word(self.text(), pos, end)
     }
 
     fn skip_openers(&self, mut pos: usize, end: usize) -> usize {
@@ -1549,6 +1709,7 @@ mod kind_tests {
             bad,
             LintOptions {
                 report_unused_disables: true,
+                ..LintOptions::default()
             },
         );
         let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
@@ -1622,6 +1783,7 @@ mod kind_tests {
             text,
             LintOptions {
                 report_unused_disables: true,
+                ..LintOptions::default()
             },
         );
         let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();

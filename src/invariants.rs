@@ -37,6 +37,7 @@ pub fn check_lint(data: &[u8]) {
             &SHIPPED,
             LintOptions {
                 report_unused_disables: true,
+                ..LintOptions::default()
             },
         );
         for d in &found {

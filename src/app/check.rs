@@ -407,6 +407,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         rules: &setup.rules,
         options: LintOptions {
             report_unused_disables: args.report_unused_disables,
+            ..LintOptions::default()
         },
         changed: changed.as_ref(),
         fingerprints: baseline.is_some() || args.write_baseline.is_some(),

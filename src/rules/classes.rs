@@ -528,11 +528,14 @@ const NOT_NAME_STARTS: &[&str] = &[
 const NOT_NAMES: &[&str] = &["I", "I'm", "I've", "I'll", "I'd"];
 
 /// Finds the ranges of `class` in `doc`'s lint text. `sentence_starts` are
-/// the lint-text offsets of the first word of every sentence, sorted.
-pub(crate) fn find(
+/// the lint-text offsets of the first word of every sentence, sorted;
+/// `names` gives the hits of [`Class::Name`], which [`Class::Owner`] includes
+/// (so that a caller that caches classes finds names once).
+pub(crate) fn find<'n>(
     class: Class,
     doc: &Document<'_>,
     sentence_starts: &[usize],
+    names: impl FnOnce() -> &'n [Range<usize>],
 ) -> Vec<Range<usize>> {
     let text = doc.text();
     let inline = |kinds: &[InlineKind]| -> Vec<Range<usize>> {
@@ -558,10 +561,10 @@ pub(crate) fn find(
             v
         }
         Class::ProperNoun => proper_nouns(text, sentence_starts).collect(),
-        Class::Name => names(text),
+        Class::Name => self::names(text),
         Class::Owner => {
             let mut v = regex_hits(owner_re(), text);
-            v.extend(names(text));
+            v.extend_from_slice(names());
             v
         }
     };
@@ -661,7 +664,8 @@ mod tests {
                 s.text.start + t.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
             })
             .collect();
-        find(class, &doc, &starts)
+        let names = names(doc.text());
+        find(class, &doc, &starts, || &names)
             .into_iter()
             .map(|r| doc.text()[r].to_string())
             .collect()
