@@ -1,8 +1,9 @@
 //! Document × RuleSet → findings.
 //!
-//! One pass of the phrase automaton and one pass per regex over the
-//! document's lint text fill a hit table (sorted ranges per matcher); every
-//! rule then works on that table with binary searches. Built-in classes are
+//! One pass of the phrase automaton over the document's lint text, and one
+//! pass of the regex set followed by the regexes it found (block by block,
+//! only where it found them), fill a hit table (sorted ranges per matcher);
+//! every rule then works on that table with binary searches. Built-in classes are
 //! computed on first use. Fixes are computed as data on each finding.
 //! Suppression comments are applied last.
 //!
@@ -18,7 +19,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{BlockKind, Document, InlineKind};
+use crate::document::{Block, BlockKind, Document, InlineKind};
 use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
@@ -63,6 +64,9 @@ pub struct ScanStats {
     pub regex_set_passes: usize,
     /// Passes of single regexes: only those the set found in the document.
     pub regex_passes: usize,
+    /// Bytes of lint text those regexes ran over, together: each runs only
+    /// over the blocks of the segments where the set found it.
+    pub regex_bytes: usize,
     /// Built-in classes computed (each at most once per document).
     pub class_passes: usize,
 }
@@ -178,7 +182,7 @@ fn collect_hits(
         let mut from_regexes = vec![Vec::new(); m.count];
         let (automaton_passes, mut stats) = rayon::join(
             || phrase_hits(text, m, &mut hits),
-            || regex_hits(text, m, &mut from_regexes, true),
+            || regex_hits(doc, m, &mut from_regexes, true),
         );
         stats.automaton_passes = automaton_passes;
         for (h, more) in hits.iter_mut().zip(from_regexes) {
@@ -187,7 +191,7 @@ fn collect_hits(
         stats
     } else {
         let automaton_passes = phrase_hits(text, m, &mut hits);
-        let mut stats = regex_hits(text, m, &mut hits, false);
+        let mut stats = regex_hits(doc, m, &mut hits, false);
         stats.automaton_passes = automaton_passes;
         stats
     };
@@ -227,25 +231,79 @@ fn phrase_hits(text: &str, m: &Matchers, hits: &mut [Vec<Range<usize>>]) -> usiz
     1
 }
 
-/// The regex passes: one pass of the set says which regexes match at all,
-/// and only those run (side by side with `parallel`). Hits go into `hits`,
-/// by matcher, in regex order.
+/// Blocks are grouped into segments of at least this much lint text for
+/// the regex-set pass: small enough that a regex the set finds in one
+/// segment skips the rest of the document, large enough that the cost of
+/// starting a search stays small.
+const SEGMENT_BYTES: usize = 1024;
+
+/// Consecutive blocks (by index) holding at least [`SEGMENT_BYTES`] of text
+/// each, the last one excepted.
+fn segments(blocks: &[Block]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.text.end - blocks[first].text.start >= SEGMENT_BYTES {
+            out.push(first..i + 1);
+            first = i + 1;
+        }
+    }
+    if first < blocks.len() {
+        out.push(first..blocks.len());
+    }
+    out
+}
+
+/// The regex passes. Regexes run block by block: a hit never spans two
+/// blocks (a heading and the paragraph under it are separate texts), and
+/// `^`/`$` are a block's start and end. One pass of the set over the
+/// document, segment by segment, says which regexes match where; each runs
+/// only over the blocks of those segments (side by side with `parallel`).
+/// Hits go into `hits`, by matcher.
 fn regex_hits(
-    text: &str,
+    doc: &Document<'_>,
     m: &Matchers,
     hits: &mut [Vec<Range<usize>>],
     parallel: bool,
 ) -> ScanStats {
+    let text = doc.text();
+    let blocks = doc.blocks();
     let mut stats = ScanStats::default();
-    let matching: Vec<usize> = match &m.regex_set {
-        Some(set) => {
+    // For each regex, the lint-text ranges it runs over.
+    let mut regions: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.regexes.len()];
+    match &m.regex_set {
+        Some(set) if !m.absolute_anchors => {
             stats.regex_set_passes = 1;
-            set.matches(text).into_iter().collect()
+            for seg in segments(blocks) {
+                let seg = &blocks[seg];
+                let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+                    continue;
+                };
+                for i in set.matches(&text[first.text.start..last.text.end]).iter() {
+                    regions[i].extend(seg.iter().map(|b| b.text.clone()));
+                }
+            }
         }
-        None => (0..m.regexes.len()).collect(),
-    };
+        // No set (too large), or one that cannot gate: every regex runs
+        // over every block.
+        _ => {
+            let every_block: Vec<Range<usize>> = blocks.iter().map(|b| b.text.clone()).collect();
+            regions.iter_mut().for_each(|r| r.clone_from(&every_block));
+        }
+    }
+    let matching: Vec<usize> = (0..regions.len())
+        .filter(|&i| !regions[i].is_empty())
+        .collect();
     stats.regex_passes = matching.len();
-    let run = |&i: &usize| (i, regex_ranges(text, &m.regexes[i]));
+    stats.regex_bytes = regions.iter().flatten().map(|r| r.len()).sum();
+    let run = |&i: &usize| {
+        let re = &m.regexes[i];
+        let found: Vec<Range<usize>> = regions[i]
+            .iter()
+            .flat_map(|r| regex_ranges(text, r.clone(), re))
+            .collect();
+        (i, found)
+    };
     let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
         matching.par_iter().map(run).collect()
     } else {
@@ -259,22 +317,30 @@ fn regex_hits(
     stats
 }
 
-/// The non-empty hits of one rule regex in `text`.
-fn regex_ranges(text: &str, re: &regex::Regex) -> Vec<Range<usize>> {
+/// The non-empty hits of one rule regex in the block `text[within]`, as
+/// ranges of `text`. The bytes beside a block are block separators (line
+/// feeds), so word boundaries at its edges read as they do in `text`.
+fn regex_ranges(text: &str, within: Range<usize>, re: &regex::Regex) -> Vec<Range<usize>> {
+    let base = within.start;
+    let hay = &text[within];
     // Patterns run with ASCII word boundaries; a hit glued to a non-ASCII
     // letter is inside a word after all.
     let bounded = re.as_str().contains("(?-u:\\b");
     let keep = |range: &Range<usize>| {
         !range.is_empty() && (!bounded || classes::unicode_bounded(text, range))
     };
+    let at = |r: Range<usize>| base + r.start..base + r.end;
     // A group named `match` narrows the hit to itself.
     if re.capture_names().any(|n| n == Some(MATCH_GROUP)) {
-        re.captures_iter(text)
-            .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| g.range()))
+        re.captures_iter(hay)
+            .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))
             .filter(keep)
             .collect()
     } else {
-        re.find_iter(text).map(|f| f.range()).filter(keep).collect()
+        re.find_iter(hay)
+            .map(|f| at(f.range()))
+            .filter(keep)
+            .collect()
     }
 }
 
@@ -1436,6 +1502,29 @@ mod kind_tests {
         let r = rule("demo", "phrases: [book a demo]\n");
         let text = "BOOK A\n**demo** now. Rebook a demos. `book a demo`\n\n```\nbook a demo\n```\n";
         assert_eq!(texts(&run(&[&r], text)), vec!["BOOK A\n**demo"]);
+    }
+
+    #[test]
+    fn patterns_see_one_block_at_a_time() {
+        // Never across blocks: a heading and the paragraph under it.
+        let r = rule("demo", "patterns: ['book\\sa\\sdemo']\n");
+        let text = "# Book a\n\ndemo today. Book a demo now.\n";
+        assert_eq!(texts(&run(&[&r], text)), vec!["Book a demo"]);
+        // `^` and `$` are the block's start and end, and `\A`/`\z` too,
+        // in every block (not only the document's first and last).
+        for pattern in ["'^we\\s\\w+'", "'(?m)^we\\s\\w+'", "'\\Awe\\s\\w+'"] {
+            let r = rule("start", &format!("patterns: [{pattern}]\n"));
+            let found = run(&[&r], "We ship.\n\n## We test\n\nSo we do.\n");
+            assert_eq!(texts(&found), vec!["We ship", "We test"], "{pattern}");
+        }
+        for pattern in ["'can\\shelp$'", "'can\\shelp\\z'"] {
+            let r = rule("end", &format!("patterns: [{pattern}]\n"));
+            let found = run(
+                &[&r],
+                "Our team can help\n\nWe can help you.\n\n- It can help\n",
+            );
+            assert_eq!(texts(&found), vec!["can help", "can help"], "{pattern}");
+        }
     }
 
     #[test]

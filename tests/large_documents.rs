@@ -51,6 +51,7 @@ fn same_findings_both_ways(set: &RuleSet, text: &str) {
     assert_eq!(parallel_stats.automaton_passes, 1);
     assert_eq!(parallel_stats.regex_set_passes, 1);
     assert_eq!(parallel_stats.regex_passes, serial_stats.regex_passes);
+    assert_eq!(parallel_stats.regex_bytes, serial_stats.regex_bytes);
     assert!(parallel_stats.class_passes >= serial_stats.class_passes);
 }
 

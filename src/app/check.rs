@@ -22,6 +22,7 @@ use super::{Status, error_label, setup, warning_label};
 use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 
 /// Files linted in parallel before their results are written, in order.
+/// While one chunk's results are written, the next chunk is linted.
 const CHUNK: usize = 256;
 
 /// One linted (or unreadable) file.
@@ -549,8 +550,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         );
         emit(outcome, sink.writer(), &mut summary)?;
     } else {
-        for chunk in files.chunks(CHUNK) {
-            let outcomes: Vec<Outcome> = chunk
+        let lint_chunk = |chunk: &[PathBuf]| -> Vec<Outcome> {
+            chunk
                 .par_iter()
                 .map(|p| {
                     job.lint(
@@ -561,11 +562,28 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
                         true,
                     )
                 })
-                .collect();
-            for outcome in outcomes {
-                emit(outcome, sink.writer(), &mut summary)?;
+                .collect()
+        };
+        // Writing a chunk's report (rendering, line/column, the write
+        // itself) happens on this thread, beside the pool linting the next
+        // chunk, so that the cores do not idle while it runs. Output order
+        // is the file order either way; at most two chunks are held.
+        std::thread::scope(|scope| -> io::Result<()> {
+            let mut chunks = files.chunks(CHUNK);
+            let mut ready = chunks.next().map(lint_chunk);
+            while let Some(outcomes) = ready.take() {
+                let next = chunks.next().map(|c| scope.spawn(move || lint_chunk(c)));
+                for outcome in outcomes {
+                    emit(outcome, sink.writer(), &mut summary)?;
+                }
+                ready = next.map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
             }
-        }
+            Ok(())
+        })?;
     }
     if fix != FixMode::Diff {
         renderer.finish(sink.writer(), &summary)?;

@@ -154,6 +154,12 @@ pub(crate) struct Matchers {
     /// All of `regexes` in one set: one pass tells which of them match a
     /// document at all, so only those run (`None` if the set is too big).
     pub regex_set: Option<RegexSet>,
+    /// Whether some regex uses `\A` or `\z`. Regexes run on one block at a
+    /// time; the set runs over several blocks at once in multi-line mode,
+    /// where `^` and `$` still hold at every block's start and end but `\A`
+    /// and `\z` do not. With such a regex the set cannot say where regexes
+    /// match, and every regex runs over every block.
+    pub absolute_anchors: bool,
     /// For each regex, the matchers that own it.
     pub regex_owners: Vec<Vec<MatcherId>>,
     pub count: usize,
@@ -1011,6 +1017,21 @@ fn regex_error(e: &regex::Error) -> String {
 /// that each pattern is compiled once.
 type RegexCache = std::cell::RefCell<HashMap<String, Result<Regex, String>>>;
 
+/// Whether `pattern` asserts the very start or end of its haystack even in
+/// multi-line mode (`\A`, `\z`). A pattern that does not parse here counts
+/// as such: the safe answer.
+fn anchors_absolutely(pattern: &str) -> bool {
+    use regex_syntax::hir::Look;
+    regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .map_or(true, |hir| {
+            let looks = hir.properties().look_set();
+            looks.contains(Look::Start) || looks.contains(Look::End)
+        })
+}
+
 /// Compiles one rule pattern (with ASCII word boundaries, case-insensitive);
 /// the error is the message for the pattern's location.
 fn compile_pattern(pattern: &str) -> Result<Regex, String> {
@@ -1270,6 +1291,7 @@ impl<'l> Builder<'l> {
             || {
                 RegexSetBuilder::new(self.regexes.iter().map(|r| r.as_str()))
                     .case_insensitive(true)
+                    .multi_line(true)
                     .size_limit(REGEX_SET_SIZE_LIMIT)
                     .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
                     .build()
@@ -1277,9 +1299,14 @@ impl<'l> Builder<'l> {
             },
         );
         let automaton = automaton?;
+        let absolute_anchors = self
+            .regexes
+            .iter()
+            .any(|re| anchors_absolutely(re.as_str()));
         Ok(Matchers {
             automaton,
             regex_set,
+            absolute_anchors,
             phrases: self.phrases,
             phrase_owners: self.phrase_owners,
             regexes: self.regexes,
