@@ -4,18 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{corpus, shipped};
 use copylint::engine::PARALLEL_BYTES;
-use copylint::{
-    Document, Format, LintOptions, LoadOptions, RuleLibrary, RuleSet, Selection, lint_with_stats,
-};
-
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
-
-fn shipped() -> RuleSet {
-    let lib = RuleLibrary::load(&LoadOptions::default()).unwrap();
-    RuleSet::compile(&lib, &Selection::default()).unwrap()
-}
+use copylint::{Document, Format, LintOptions, RuleSet, lint_with_stats};
 
 fn same_findings_both_ways(set: &RuleSet, text: &str) {
     let doc = Document::parse(text, Format::Markdown);

@@ -4,17 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{corpus, shipped};
 use copylint::{
     Document, Format, LintOptions, LoadOptions, RuleLibrary, RuleSet, Selection, lint_with_stats,
 };
-
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
-
-fn shipped() -> RuleSet {
-    let lib = RuleLibrary::load(&LoadOptions::default()).unwrap();
-    RuleSet::compile(&lib, &Selection::default()).unwrap()
-}
 
 /// Built-in classes, each computed at most once per document.
 const CLASSES: usize = copylint::rules::classes::Class::ALL.len();
