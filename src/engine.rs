@@ -78,6 +78,17 @@ pub fn lint_with_stats(
     options: LintOptions,
 ) -> (Vec<Diagnostic>, ScanStats) {
     let parallel = !options.single_threaded && doc.text().len() >= PARALLEL_BYTES;
+    lint_on(doc, set, options, parallel)
+}
+
+/// [`lint_with_stats`] with the parallel path chosen by the caller, whatever
+/// the document's size (the fuzz invariants hold both paths to one answer).
+pub(crate) fn lint_on(
+    doc: &Document<'_>,
+    set: &RuleSet,
+    options: LintOptions,
+    parallel: bool,
+) -> (Vec<Diagnostic>, ScanStats) {
     let ctx = Ctx::new(doc, set, parallel);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = Vec::new();
@@ -270,9 +281,12 @@ fn regex_hits(
     let blocks = doc.blocks();
     let mut stats = ScanStats::default();
     // For each regex, the lint-text ranges it runs over.
+    // (Text outside every block, such as MDX import lines, is not prose:
+    // no regex runs there, and findings there would be dropped anyway.)
     let mut regions: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.regexes.len()];
+    let every_block: Vec<Range<usize>> = blocks.iter().map(|b| b.text.clone()).collect();
     match &m.regex_set {
-        Some(set) if !m.absolute_anchors => {
+        Some(set) => {
             stats.regex_set_passes = 1;
             for seg in segments(blocks) {
                 let seg = &blocks[seg];
@@ -280,16 +294,19 @@ fn regex_hits(
                     continue;
                 };
                 for i in set.matches(&text[first.text.start..last.text.end]).iter() {
-                    regions[i].extend(seg.iter().map(|b| b.text.clone()));
+                    if !m.absolute_anchors[i] {
+                        regions[i].extend(seg.iter().map(|b| b.text.clone()));
+                    }
                 }
             }
+            // The set cannot say where a regex with `\A`/`\z` matches:
+            // those run over every block.
+            for (i, _) in m.absolute_anchors.iter().enumerate().filter(|(_, a)| **a) {
+                regions[i].clone_from(&every_block);
+            }
         }
-        // No set (too large), or one that cannot gate: every regex runs
-        // over every block.
-        _ => {
-            let every_block: Vec<Range<usize>> = blocks.iter().map(|b| b.text.clone()).collect();
-            regions.iter_mut().for_each(|r| r.clone_from(&every_block));
-        }
+        // No set (too large): every regex runs over every block.
+        None => regions.iter_mut().for_each(|r| r.clone_from(&every_block)),
     }
     let matching: Vec<usize> = (0..regions.len())
         .filter(|&i| !regions[i].is_empty())

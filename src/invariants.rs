@@ -25,20 +25,24 @@ static SHIPPED: LazyLock<RuleSet> = LazyLock::new(|| {
 /// Bytes → document → lint with the shipped packs, as Markdown and as plain
 /// text: every finding lies within the source, on char boundaries, inside a
 /// prose block (or, for suppression findings, a comment); every output format
-/// renders, and the JSON ones parse.
+/// renders, and the JSON ones parse. The parallel path of large documents,
+/// forced on, finds exactly what the serial one finds.
 pub fn check_lint(data: &[u8]) {
     let Ok(text) = crate::text_from_bytes(data.to_vec()) else {
         return;
     };
     for format in [Format::Markdown, Format::Plain] {
         let doc = Document::parse(&text, format);
-        let found = crate::engine::lint(
-            &doc,
-            &SHIPPED,
-            LintOptions {
-                report_unused_disables: true,
-                ..LintOptions::default()
-            },
+        let options = LintOptions {
+            report_unused_disables: true,
+            ..LintOptions::default()
+        };
+        let (found, _) = crate::engine::lint_on(&doc, &SHIPPED, options, false);
+        let (parallel, _) = crate::engine::lint_on(&doc, &SHIPPED, options, true);
+        assert_eq!(
+            format!("{found:?}"),
+            format!("{parallel:?}"),
+            "the parallel path found something else"
         );
         for d in &found {
             check_range(&doc, d);

@@ -48,6 +48,41 @@ fn a_closed_pipe_ends_the_run_quietly() {
 }
 
 #[test]
+fn fix_stops_taking_files_once_the_report_cannot_be_written() {
+    // Files are linted (and fixed) in chunks of 256 while the previous
+    // chunk's report is written. Once the report hits a closed pipe, the
+    // chunk in flight stops taking files: only the files linted before
+    // that are rewritten, not a second whole chunk that no report shows.
+    let dir = tempfile::tempdir().unwrap();
+    let draft = "The app is super easy and incredibly fast. Book a demo today!\n\n".repeat(4);
+    for i in 0..768 {
+        std::fs::write(dir.path().join(format!("d-{i:03}.md")), &draft).unwrap();
+    }
+    let mut child = copylint()
+        .args(["--color", "never", "check", "--fix"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let fixed = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap() != draft)
+        .count();
+    assert!(
+        fixed >= 1,
+        "the first chunk is fixed before anything is written"
+    );
+    assert!(
+        fixed < 256 + 128,
+        "{fixed} files fixed after the pipe closed; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn a_pipe_closed_before_any_output_ends_every_listing_quietly() {
     for args in [
         &["rules", "--format", "json"][..],

@@ -88,3 +88,35 @@ fn more_rules_do_not_mean_more_passes() {
     assert_eq!(stats.automaton_passes, 1);
     assert_eq!(stats.regex_passes, 1);
 }
+
+#[test]
+fn a_pattern_the_set_cannot_gate_runs_alone_on_every_block() {
+    // A `\A` pattern cannot be placed by the multi-line set: it alone runs
+    // over every block, the other regexes stay gated.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("opening.yaml"),
+        "id: opening\ncategory: unspecific\nmessage: m\nwhy: w\npatterns: ['\\A(?:welcome|hello)\\b']\n",
+    )
+    .unwrap();
+    let with_anchor = RuleSet::compile(
+        &RuleLibrary::load(&LoadOptions {
+            default_rules: true,
+            rule_dirs: vec![dir.path().to_path_buf()],
+        })
+        .unwrap(),
+        &Selection::default(),
+    )
+    .unwrap();
+    let text = corpus::Gen::new(21).document(40_000);
+    let doc = Document::parse(&text, Format::Markdown);
+    let (_, gated) = lint_with_stats(&doc, &shipped(), LintOptions::default());
+    let (_, stats) = lint_with_stats(&doc, &with_anchor, LintOptions::default());
+    let every_block: usize = doc.blocks().iter().map(|b| b.text.len()).sum();
+    assert_eq!(stats.regex_passes, gated.regex_passes + 1, "{stats:?}");
+    assert_eq!(
+        stats.regex_bytes,
+        gated.regex_bytes + every_block,
+        "{stats:?}"
+    );
+}

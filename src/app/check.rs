@@ -3,6 +3,7 @@
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstream::AutoStream;
 use copylint::baseline::{self, Baseline, Entry};
@@ -550,17 +551,23 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         );
         emit(outcome, sink.writer(), &mut summary)?;
     } else {
-        let lint_chunk = |chunk: &[PathBuf]| -> Vec<Outcome> {
+        // Set when the report cannot be written (a closed pipe, a full
+        // disk): the chunk being linted meanwhile stops taking files, so
+        // that `--fix` does not rewrite files it can no longer report.
+        let stop = AtomicBool::new(false);
+        let lint_chunk = |chunk: &[PathBuf]| -> Vec<Option<Outcome>> {
             chunk
                 .par_iter()
                 .map(|p| {
-                    job.lint(
-                        p,
-                        display_path(p),
-                        copylint::read_text(p),
-                        Format::from_path(p),
-                        true,
-                    )
+                    (!stop.load(Ordering::Relaxed)).then(|| {
+                        job.lint(
+                            p,
+                            display_path(p),
+                            copylint::read_text(p),
+                            Format::from_path(p),
+                            true,
+                        )
+                    })
                 })
                 .collect()
         };
@@ -573,8 +580,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
             let mut ready = chunks.next().map(lint_chunk);
             while let Some(outcomes) = ready.take() {
                 let next = chunks.next().map(|c| scope.spawn(move || lint_chunk(c)));
-                for outcome in outcomes {
-                    emit(outcome, sink.writer(), &mut summary)?;
+                for outcome in outcomes.into_iter().flatten() {
+                    if let Err(e) = emit(outcome, sink.writer(), &mut summary) {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
                 }
                 ready = next.map(|handle| {
                     handle

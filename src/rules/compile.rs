@@ -154,12 +154,12 @@ pub(crate) struct Matchers {
     /// All of `regexes` in one set: one pass tells which of them match a
     /// document at all, so only those run (`None` if the set is too big).
     pub regex_set: Option<RegexSet>,
-    /// Whether some regex uses `\A` or `\z`. Regexes run on one block at a
-    /// time; the set runs over several blocks at once in multi-line mode,
-    /// where `^` and `$` still hold at every block's start and end but `\A`
-    /// and `\z` do not. With such a regex the set cannot say where regexes
-    /// match, and every regex runs over every block.
-    pub absolute_anchors: bool,
+    /// For each regex, whether it uses `\A` or `\z`. Regexes run on one
+    /// block at a time; the set runs over several blocks at once in
+    /// multi-line mode, where `^` and `$` still hold at every block's start
+    /// and end but `\A` and `\z` do not. The set cannot say where such a
+    /// regex matches, so it runs over every block.
+    pub absolute_anchors: Vec<bool>,
     /// For each regex, the matchers that own it.
     pub regex_owners: Vec<Vec<MatcherId>>,
     pub count: usize,
@@ -1302,7 +1302,8 @@ impl<'l> Builder<'l> {
         let absolute_anchors = self
             .regexes
             .iter()
-            .any(|re| anchors_absolutely(re.as_str()));
+            .map(|re| anchors_absolutely(re.as_str()))
+            .collect();
         Ok(Matchers {
             automaton,
             regex_set,
