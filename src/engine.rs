@@ -314,10 +314,10 @@ fn regex_hits(
     stats.regex_passes = matching.len();
     stats.regex_bytes = regions.iter().flatten().map(|r| r.len()).sum();
     let run = |&i: &usize| {
-        let re = &m.regexes[i];
+        let re = RuleRegex::new(&m.regexes[i]);
         let found: Vec<Range<usize>> = regions[i]
             .iter()
-            .flat_map(|r| regex_ranges(text, r.clone(), re))
+            .flat_map(|r| re.ranges(text, r.clone()))
             .collect();
         (i, found)
     };
@@ -334,30 +334,48 @@ fn regex_hits(
     stats
 }
 
-/// The non-empty hits of one rule regex in the block `text[within]`, as
-/// ranges of `text`. The bytes beside a block are block separators (line
-/// feeds), so word boundaries at its edges read as they do in `text`.
-fn regex_ranges(text: &str, within: Range<usize>, re: &regex::Regex) -> Vec<Range<usize>> {
-    let base = within.start;
-    let hay = &text[within];
-    // Patterns run with ASCII word boundaries; a hit glued to a non-ASCII
-    // letter is inside a word after all.
-    let bounded = re.as_str().contains("(?-u:\\b");
-    let keep = |range: &Range<usize>| {
-        !range.is_empty() && (!bounded || classes::unicode_bounded(text, range))
-    };
-    let at = |r: Range<usize>| base + r.start..base + r.end;
-    // A group named `match` narrows the hit to itself.
-    if re.capture_names().any(|n| n == Some(MATCH_GROUP)) {
-        re.captures_iter(hay)
-            .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))
-            .filter(keep)
-            .collect()
-    } else {
-        re.find_iter(hay)
-            .map(|f| at(f.range()))
-            .filter(keep)
-            .collect()
+/// A rule regex with what its hits need, read once per document.
+struct RuleRegex<'r> {
+    re: &'r regex::Regex,
+    /// Patterns run with ASCII word boundaries; a hit glued to a non-ASCII
+    /// letter is inside a word after all.
+    bounded: bool,
+    /// A group named `match` narrows the hit to itself.
+    narrowed: bool,
+}
+
+impl<'r> RuleRegex<'r> {
+    fn new(re: &'r regex::Regex) -> Self {
+        RuleRegex {
+            re,
+            bounded: re.as_str().contains("(?-u:\\b"),
+            narrowed: re.capture_names().any(|n| n == Some(MATCH_GROUP)),
+        }
+    }
+
+    /// The non-empty hits in the block `text[within]`, as ranges of `text`.
+    /// The bytes beside a block are block separators (line feeds), so word
+    /// boundaries at its edges read as they do in `text`.
+    fn ranges(&self, text: &str, within: Range<usize>) -> Vec<Range<usize>> {
+        let base = within.start;
+        let hay = &text[within];
+        let keep = |range: &Range<usize>| {
+            !range.is_empty() && (!self.bounded || classes::unicode_bounded(text, range))
+        };
+        let at = |r: Range<usize>| base + r.start..base + r.end;
+        if self.narrowed {
+            self.re
+                .captures_iter(hay)
+                .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))
+                .filter(keep)
+                .collect()
+        } else {
+            self.re
+                .find_iter(hay)
+                .map(|f| at(f.range()))
+                .filter(keep)
+                .collect()
+        }
     }
 }
 
