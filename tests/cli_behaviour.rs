@@ -13,6 +13,19 @@ fn copylint() -> Command {
     cmd
 }
 
+/// Runs copylint with its standard output closed before it has started
+/// writing (`| head -c 0`).
+fn with_stdout_closed(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut child = copylint()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
 /// A directory of drafts with many findings each.
 fn drafts(dir: &Path, files: usize) {
     let para = "Our world-class, cutting-edge platform is seamless. Book a demo today! \
@@ -58,15 +71,13 @@ fn fix_stops_taking_files_once_the_report_cannot_be_written() {
     for i in 0..768 {
         std::fs::write(dir.path().join(format!("d-{i:03}.md")), &draft).unwrap();
     }
-    let mut child = copylint()
-        .args(["--color", "never", "check", "--fix"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdout_closed(&[
+        "--color".as_ref(),
+        "never".as_ref(),
+        "check".as_ref(),
+        "--fix".as_ref(),
+        dir.path().as_os_str(),
+    ]);
     let fixed = std::fs::read_dir(dir.path())
         .unwrap()
         .filter(|e| std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap() != draft)
@@ -89,16 +100,9 @@ fn a_pipe_closed_before_any_output_ends_every_listing_quietly() {
         &["rules"],
         &["rules", "--format", "markdown"],
     ] {
-        let mut child = copylint()
-            .args(["--color", "never"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Closed before copylint has started writing (`| head -c 0`).
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
+        let mut all: Vec<&std::ffi::OsStr> = vec!["--color".as_ref(), "never".as_ref()];
+        all.extend(args.iter().map(std::ffi::OsStr::new));
+        let out = with_stdout_closed(&all);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
         assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
