@@ -284,7 +284,7 @@ fn regex_hits(
     // (Text outside every block, such as MDX import lines, is not prose:
     // no regex runs there, and findings there would be dropped anyway.)
     let mut regions: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.regexes.len()];
-    let every_block: Vec<Range<usize>> = blocks.iter().map(|b| b.text.clone()).collect();
+    let every_block = || blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
     match &m.regex_set {
         Some(set) => {
             stats.regex_set_passes = 1;
@@ -302,11 +302,11 @@ fn regex_hits(
             // The set cannot say where a regex with `\A`/`\z` matches:
             // those run over every block.
             for (i, _) in m.absolute_anchors.iter().enumerate().filter(|(_, a)| **a) {
-                regions[i].clone_from(&every_block);
+                regions[i] = every_block();
             }
         }
         // No set (too large): every regex runs over every block.
-        None => regions.iter_mut().for_each(|r| r.clone_from(&every_block)),
+        None => regions.iter_mut().for_each(|r| *r = every_block()),
     }
     let matching: Vec<usize> = (0..regions.len())
         .filter(|&i| !regions[i].is_empty())

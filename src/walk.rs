@@ -31,28 +31,25 @@ impl PathFilter {
     }
 
     fn build(globs: &[String], ignore_case: bool) -> Result<Self, globset::Error> {
+        let glob = |pattern: &str| {
+            GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .case_insensitive(ignore_case)
+                .build()
+        };
         let mut names = GlobSetBuilder::new();
         let mut paths = GlobSetBuilder::new();
         for g in globs {
             let pattern = g.trim_start_matches("./");
             let pattern = pattern.strip_suffix('/').unwrap_or(pattern);
-            let glob = GlobBuilder::new(pattern)
-                .literal_separator(true)
-                .case_insensitive(ignore_case)
-                .build()?;
             if pattern.contains('/') {
-                paths.add(glob);
+                paths.add(glob(pattern)?);
                 // `dir/**` also excludes `dir` itself, so the walk can prune it.
                 if let Some(dir) = pattern.strip_suffix("/**") {
-                    paths.add(
-                        GlobBuilder::new(dir)
-                            .literal_separator(true)
-                            .case_insensitive(ignore_case)
-                            .build()?,
-                    );
+                    paths.add(glob(dir)?);
                 }
             } else {
-                names.add(glob);
+                names.add(glob(pattern)?);
             }
         }
         Ok(PathFilter {

@@ -410,17 +410,15 @@ fn max_warnings_and_output_file() {
     assert_eq!(over.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&over.stderr).contains("3 warnings exceed --max-warnings 2"));
 
-    let out = copylint(
-        d,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--output",
-            "report.json",
-            "post.md",
-        ],
-    );
+    let to_report = [
+        "check",
+        "--format",
+        "json",
+        "--output",
+        "report.json",
+        "post.md",
+    ];
+    let out = copylint(d, &to_report);
     assert_eq!(out.status.code(), Some(1), "--output keeps the exit code");
     assert!(out.stdout.is_empty());
     let report: serde_json::Value =
@@ -440,17 +438,7 @@ fn max_warnings_and_output_file() {
             std::fs::Permissions::from_mode(0o640),
         )
         .unwrap();
-        copylint(
-            d,
-            &[
-                "check",
-                "--format",
-                "json",
-                "--output",
-                "report.json",
-                "post.md",
-            ],
-        );
+        copylint(d, &to_report);
         assert_eq!(mode("report.json"), 0o640);
     }
 }
