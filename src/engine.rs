@@ -4,7 +4,9 @@
 //! pass of the regex set followed by the regexes it found (block by block,
 //! only where it found them), fill a hit table (sorted ranges per matcher);
 //! every rule then works on that table with binary searches. Built-in classes are
-//! computed on first use. Fixes are computed as data on each finding.
+//! computed block by block, on first use: a class a rule reads only around
+//! its hits is never computed for blocks without them. Fixes are computed as
+//! data on each finding.
 //! Suppression comments are applied last.
 //!
 //! A large document (one 10 MB paragraph, a generated reference page) would
@@ -53,6 +55,9 @@ pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diag
 /// only add overhead.
 pub const PARALLEL_BYTES: usize = 256 * 1024;
 
+/// A block of lint text whose classes a parallel run computes up front.
+const BIG_BLOCK: usize = 64 * 1024;
+
 /// How many times one document's lint text was scanned, and by what: the
 /// measure of "one pass of the automata" that tests hold steady (a timing
 /// would be flaky; a count is exact).
@@ -67,8 +72,12 @@ pub struct ScanStats {
     /// Bytes of lint text those regexes ran over, together: each runs only
     /// over the blocks of the segments where the set found it.
     pub regex_bytes: usize,
-    /// Built-in classes computed (each at most once per document).
+    /// Built-in classes computed, on one block or more (each class at most
+    /// once per block).
     pub class_passes: usize,
+    /// Bytes of lint text the built-in classes ran over, together: only the
+    /// blocks where a rule asked for them.
+    pub class_bytes: usize,
 }
 
 /// [`lint`], also returning how the text was scanned.
@@ -143,7 +152,7 @@ pub(crate) fn lint_on(
     });
     out.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     let mut stats = ctx.stats;
-    stats.class_passes = ctx.classes.iter().filter(|c| c.get().is_some()).count();
+    (stats.class_passes, stats.class_bytes) = ctx.classes.computed(doc);
     (out, stats)
 }
 
@@ -424,7 +433,7 @@ struct Ctx<'a, 's> {
     doc: &'a Document<'s>,
     set: &'a RuleSet,
     hits: Vec<Vec<Range<usize>>>,
-    classes: [OnceLock<Vec<Range<usize>>>; Class::ALL.len()],
+    classes: ClassHits,
     /// Length of the longest hit of each matcher (bounds overlap scans).
     max_len: Vec<usize>,
     /// Offset of the first word of every sentence.
@@ -434,18 +443,54 @@ struct Ctx<'a, 's> {
     stats: ScanStats,
 }
 
-/// The hits of class `c` in `doc`, computed once into `cache`.
-fn class_hits<'c>(
-    cache: &'c [OnceLock<Vec<Range<usize>>>; Class::ALL.len()],
-    c: Class,
-    doc: &Document<'_>,
-    sentence_starts: &[usize],
-) -> &'c [Range<usize>] {
-    cache[c as usize].get_or_init(|| {
-        classes::find(c, doc, sentence_starts, || {
-            class_hits(cache, Class::Name, doc, sentence_starts)
+/// One class's hits per block, each computed when first asked for.
+type PerBlock = Box<[OnceLock<Vec<Range<usize>>>]>;
+
+/// The hits of the built-in classes, computed block by block on first use.
+#[derive(Default)]
+struct ClassHits {
+    /// Per class, once used.
+    by_class: [OnceLock<PerBlock>; Class::ALL.len()],
+}
+
+impl ClassHits {
+    /// The hits of `c` in block `b` of `doc`, sorted.
+    fn in_block(
+        &self,
+        c: Class,
+        b: usize,
+        doc: &Document<'_>,
+        sentence_starts: &[usize],
+    ) -> &[Range<usize>] {
+        let blocks = self.by_class[c as usize]
+            .get_or_init(|| doc.blocks().iter().map(|_| OnceLock::new()).collect());
+        blocks[b].get_or_init(|| {
+            classes::find(
+                c,
+                doc,
+                doc.blocks()[b].text.clone(),
+                sentence_starts,
+                || self.in_block(Class::Name, b, doc, sentence_starts),
+            )
         })
-    })
+    }
+
+    /// How many classes were computed, and over how many bytes of lint text.
+    fn computed(&self, doc: &Document<'_>) -> (usize, usize) {
+        let mut classes = 0;
+        let mut bytes = 0;
+        for blocks in self.by_class.iter().filter_map(OnceLock::get) {
+            let mut used = false;
+            for (cell, block) in blocks.iter().zip(doc.blocks()) {
+                if cell.get().is_some() {
+                    used = true;
+                    bytes += block.text.len();
+                }
+            }
+            classes += usize::from(used);
+        }
+        (classes, bytes)
+    }
 }
 
 /// Offset of the first word in `text[pos..end]` (`end` when there is none).
@@ -497,28 +542,36 @@ fn classes_read_by(rule: &Rule, used: &mut [bool; Class::ALL.len()]) {
 
 impl<'a, 's> Ctx<'a, 's> {
     /// Scans `doc`. With `parallel`, the classes the rules read are
-    /// computed up front, beside the scans, instead of on first use.
+    /// computed up front on the blocks of [`BIG_BLOCK`] bytes or more, beside
+    /// the scans, rather than by the first rule that asks while the others
+    /// wait for it; smaller blocks are still computed on first use.
     fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool) -> Self {
         let sentence_starts: Vec<usize> = doc
             .sentences()
             .iter()
             .map(|s| first_word(doc.text(), s.text.start, s.text.end))
             .collect();
-        let classes: [OnceLock<Vec<Range<usize>>>; Class::ALL.len()] = Default::default();
+        let classes = ClassHits::default();
         let (hits, stats) = if parallel {
             let mut used = [false; Class::ALL.len()];
             for rule in &set.rules {
                 classes_read_by(rule, &mut used);
             }
+            let big: Vec<(Class, usize)> = (doc.blocks().iter().enumerate())
+                .filter(|(_, b)| b.text.len() >= BIG_BLOCK)
+                .flat_map(|(b, _)| {
+                    Class::ALL
+                        .into_iter()
+                        .filter(|c| used[*c as usize])
+                        .map(move |c| (c, b))
+                })
+                .collect();
             let (scanned, ()) = rayon::join(
                 || collect_hits(doc, set, true),
                 || {
-                    Class::ALL
-                        .par_iter()
-                        .filter(|c| used[**c as usize])
-                        .for_each(|&c| {
-                            class_hits(&classes, c, doc, &sentence_starts);
-                        });
+                    big.par_iter().for_each(|&(c, b)| {
+                        classes.in_block(c, b, doc, &sentence_starts);
+                    });
                 },
             );
             scanned
@@ -543,15 +596,34 @@ impl<'a, 's> Ctx<'a, 's> {
         self.doc.text()
     }
 
-    fn class(&self, c: Class) -> &[Range<usize>] {
-        class_hits(&self.classes, c, self.doc, &self.sentence_starts)
+    /// The blocks that overlap `r`, as indexes.
+    fn blocks_overlapping(&self, r: &Range<usize>) -> Range<usize> {
+        let blocks = self.doc.blocks();
+        let first = blocks.partition_point(|b| b.text.end <= r.start);
+        let end = blocks.partition_point(|b| b.text.start < r.end);
+        first..end.max(first)
     }
 
-    fn source_hits(&self, s: Source) -> &[Range<usize>] {
-        match s {
-            Source::Matcher(m) => &self.hits[m as usize],
-            Source::Class(c) => self.class(c),
-        }
+    /// The hits of `s` that may start inside `r`, as sorted slices in
+    /// document order: the whole hit list of a matcher, or a class's hits
+    /// in each block overlapping `r` (computed on first use).
+    fn source_slices(
+        &self,
+        s: Source,
+        r: &Range<usize>,
+    ) -> impl Iterator<Item = &[Range<usize>]> + use<'_, 'a, 's> {
+        let (whole, class, blocks) = match s {
+            Source::Matcher(m) => (Some(&self.hits[m as usize][..]), None, 0..0),
+            Source::Class(c) => (None, Some(c), self.blocks_overlapping(r)),
+        };
+        whole.into_iter().chain(blocks.filter_map(move |b| {
+            class.map(|c| self.classes.in_block(c, b, self.doc, &self.sentence_starts))
+        }))
+    }
+
+    /// Every hit of `s` in the document, in order.
+    fn source_hits(&self, s: Source) -> impl Iterator<Item = &Range<usize>> + '_ {
+        self.source_slices(s, &(0..self.text().len())).flatten()
     }
 
     fn matcher_hits(&self, m: MatcherId) -> &[Range<usize>] {
@@ -560,16 +632,21 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// Whether `cond` has a hit starting inside `r`.
     fn any_in(&self, cond: &Cond, r: &Range<usize>) -> bool {
-        cond.sources
-            .iter()
-            .any(|&s| first_starting_in(self.source_hits(s), r).is_some())
+        cond.sources.iter().any(|&s| {
+            self.source_slices(s, r)
+                .any(|hits| first_starting_in(hits, r).is_some())
+        })
     }
 
     /// The earliest hit of `cond` starting inside `r`.
     fn first_in(&self, cond: &Cond, r: &Range<usize>) -> Option<Range<usize>> {
         cond.sources
             .iter()
-            .filter_map(|&s| first_starting_in(self.source_hits(s), r).cloned())
+            .filter_map(|&s| {
+                self.source_slices(s, r)
+                    .find_map(|hits| first_starting_in(hits, r))
+                    .cloned()
+            })
             .min_by_key(|h| (h.start, std::cmp::Reverse(h.end)))
     }
 
@@ -577,7 +654,9 @@ impl<'a, 's> Ctx<'a, 's> {
     fn all_in(&self, cond: &Cond, r: &Range<usize>) -> Vec<Range<usize>> {
         let mut v = Vec::new();
         for &s in &cond.sources {
-            v.extend_from_slice(starting_in(self.source_hits(s), r));
+            for hits in self.source_slices(s, r) {
+                v.extend_from_slice(starting_in(hits, r));
+            }
         }
         non_overlapping(v)
     }
@@ -596,9 +675,11 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     fn cond_hit_at(&self, cond: &Cond, pos: usize) -> bool {
-        cond.sources
-            .iter()
-            .any(|&s| !starting_in(self.source_hits(s), &(pos..pos + 1)).is_empty())
+        let at = pos..pos + 1;
+        cond.sources.iter().any(|&s| {
+            self.source_slices(s, &at)
+                .any(|hits| !starting_in(hits, &at).is_empty())
+        })
     }
 
     /// The first alphanumeric character at or after `pos` (before `end`).
@@ -711,10 +792,14 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Whether sentence `idx` speaks as (or to) `person`.
     fn speaks_as(&self, person: Person, idx: usize) -> bool {
         let r = &self.doc.sentences()[idx].text;
+        let class = |c| {
+            self.source_slices(Source::Class(c), r)
+                .any(|hits| first_starting_in(hits, r).is_some())
+        };
         match person {
-            Person::You => first_starting_in(self.class(Class::You), r).is_some(),
-            Person::We => first_starting_in(self.class(Class::We), r).is_some(),
-            Person::I => first_starting_in(self.class(Class::I), r).is_some(),
+            Person::You => class(Class::You),
+            Person::We => class(Class::We),
+            Person::I => class(Class::I),
             Person::Imperative => self.is_imperative(&self.clause_starts(idx)),
         }
     }
@@ -755,8 +840,12 @@ impl<'a, 's> Ctx<'a, 's> {
         overlaps_any(quotes, *max_len, &(pos..pos + 1))
     }
 
-    fn sentences_of(&self, hits: &[Range<usize>], into: &mut Vec<usize>) {
-        into.extend(hits.iter().filter_map(|h| self.doc.sentence_at(h.start)));
+    fn sentences_of<'h>(
+        &self,
+        hits: impl Iterator<Item = &'h Range<usize>>,
+        into: &mut Vec<usize>,
+    ) {
+        into.extend(hits.filter_map(|h| self.doc.sentence_at(h.start)));
     }
 
     fn emit(
@@ -1020,32 +1109,42 @@ impl<'a, 's> Ctx<'a, 's> {
         conds.iter().any(|c| {
             c.sources
                 .iter()
-                .any(|&s| self.source_hits(s).iter().any(|h| !self.in_quotes(h.start)))
+                .any(|&s| self.source_hits(s).any(|h| !self.in_quotes(h.start)))
         })
     }
 
     fn run_sentence(&self, rule: &Rule, s: &SentenceRule, out: &mut Vec<Diagnostic>) {
-        if !s.document_any.is_empty() && !self.document_has(&s.document_any) {
-            return;
-        }
         let sentences = self.doc.sentences();
+        // A sentence must hit every `all` condition, one of `any` and
+        // `starts_with`: any of these groups yields the candidates, best one
+        // whose hits are already in the table (a class would be computed on
+        // every block to list its hits).
+        let mut groups: Vec<&[Cond]> = s.all.iter().map(std::slice::from_ref).collect();
+        if !s.any.is_empty() {
+            groups.push(&s.any);
+        }
+        if let Some(c) = &s.starts_with {
+            groups.push(std::slice::from_ref(c));
+        }
+        let is_class = |c: &Cond| c.sources.iter().any(|s| matches!(s, Source::Class(_)));
+        let group = groups
+            .iter()
+            .find(|g| !g.iter().any(is_class))
+            .or(groups.first());
         let mut candidates = Vec::new();
-        if let Some(first) = s.all.first() {
-            for &src in &first.sources {
-                self.sentences_of(self.source_hits(src), &mut candidates);
-            }
-        } else if !s.any.is_empty() {
-            for c in &s.any {
-                for &src in &c.sources {
+        match group {
+            Some(conds) => {
+                for &src in conds.iter().flat_map(|c| &c.sources) {
                     self.sentences_of(self.source_hits(src), &mut candidates);
                 }
             }
-        } else if let Some(c) = &s.starts_with {
-            for &src in &c.sources {
-                self.sentences_of(self.source_hits(src), &mut candidates);
-            }
-        } else {
-            candidates.extend(0..sentences.len());
+            None => candidates.extend(0..sentences.len()),
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        if !s.document_any.is_empty() && !self.document_has(&s.document_any) {
+            return;
         }
         candidates.sort_unstable();
         candidates.dedup();

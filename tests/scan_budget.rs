@@ -11,7 +11,7 @@ use copylint::{
     Document, Format, LintOptions, LoadOptions, RuleLibrary, RuleSet, Selection, lint_with_stats,
 };
 
-/// Built-in classes, each computed at most once per document.
+/// Built-in classes, each computed at most once per block.
 const CLASSES: usize = copylint::rules::classes::Class::ALL.len();
 
 #[test]
@@ -31,6 +31,10 @@ fn each_document_is_scanned_once_by_the_automaton_and_the_regex_set() {
             "{size} bytes: {stats:?}"
         );
         assert!(stats.class_passes <= CLASSES, "{size} bytes: {stats:?}");
+        assert!(
+            stats.class_bytes <= stats.class_passes * doc.text().len(),
+            "{size} bytes: {stats:?}"
+        );
         // And each of those runs only over the parts of the text where the
         // set found it, not over the whole document.
         if size >= 40_000 {
@@ -57,6 +61,25 @@ fn prose_without_marketing_runs_few_regexes() {
         "{} of {} regexes ran on plain reporting",
         stats.regex_passes,
         set.regex_count()
+    );
+}
+
+#[test]
+fn classes_are_computed_only_where_a_rule_asks_for_them() {
+    // One marketing paragraph among two hundred of reporting: the rules
+    // look for figures, dates and names around its claims only.
+    let set = shipped();
+    let mut text = "The council measured the river on 4 May 2024. Priya Raman logged 214 samples in Porto.\n\n"
+        .repeat(200);
+    text.push_str("Our world-class platform is trusted by many teams. Book a demo today.\n");
+    let doc = Document::parse(&text, Format::Markdown);
+    let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+    assert!(found.len() >= 2, "{found:?}");
+    assert!(stats.class_passes >= 1, "{stats:?}");
+    assert!(
+        stats.class_bytes * 20 < doc.text().len(),
+        "{stats:?}, lint text {}",
+        doc.text().len()
     );
 }
 

@@ -339,11 +339,12 @@ impl<'s> DocBuilder<'s> {
         let s = &self.source[src.clone()];
         // Cheap pre-check: a scheme, an address, or a dot glued to a letter
         // ("example.com"); most prose has none and skips the regex.
-        let may_have_url = s.contains("://")
-            || s.contains('@')
-            || s.as_bytes()
-                .windows(2)
-                .any(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric());
+        let bytes = s.as_bytes();
+        let may_have_url = memchr::memchr3_iter(b'.', b'@', b':', bytes).any(|i| match bytes[i] {
+            b'@' => true,
+            b':' => bytes[i + 1..].starts_with(b"//"),
+            _ => bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric),
+        });
         if !may_have_url {
             self.tb.source_text(src);
             return;

@@ -43,10 +43,18 @@ pub(crate) fn split(text: &str) -> Vec<Range<usize>> {
         let rest = &text[end..];
         join_next = !rest.is_empty() && ends_with_abbreviation(&text[current], rest);
     }
-    out.into_iter()
-        .flat_map(|r| split_before_numbers(text, r))
-        .filter_map(|r| trim(text, r))
-        .collect()
+    let mut pieces = Vec::with_capacity(out.len());
+    for r in out {
+        split_before_numbers(text, r, &mut pieces);
+    }
+    pieces.retain_mut(|r| match trim(text, r.clone()) {
+        Some(t) => {
+            *r = t;
+            true
+        }
+        None => false,
+    });
+    pieces
 }
 
 /// The UAX #29 sentence property of a character, for the characters
@@ -94,22 +102,21 @@ fn sb(c: char) -> Option<Sb> {
 /// agree (a property test checks it); lint text has no line breaks inside a
 /// block, so the paragraph-separator rules do not arise.
 fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
-    if !text.chars().all(|c| sb(c).is_some()) {
+    if !all_known(text) {
         return None;
     }
     let class_at = |at: usize| text[at..].chars().next().and_then(sb);
     let class_before = |at: usize| text[..at].chars().next_back().and_then(sb);
-    let width = |at: usize| text[at..].chars().next().map_or(0, char::len_utf8);
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < text.len() {
-        let term = class_at(i);
-        let prev = class_before(i);
-        i += width(i);
-        if !matches!(term, Some(Sb::ATerm | Sb::STerm)) {
-            continue;
-        }
+    // Only a terminator can end a sentence; the terminators are ASCII bytes,
+    // which never occur inside a multi-byte character.
+    while let Some(found) = memchr::memchr3(b'.', b'!', b'?', &text.as_bytes()[i..]) {
+        let at = i + found;
+        let term = class_at(at);
+        let prev = class_before(at);
+        i = at + 1;
         // SB6: "3.5"; SB7: "U.S".
         if term == Some(Sb::ATerm) {
             let next = class_at(i);
@@ -157,19 +164,40 @@ fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
     Some(out)
 }
 
+/// Whether [`sb`] knows every character of `text`: printable ASCII and tabs
+/// checked byte by byte, the rest decoded one character at a time.
+fn all_known(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if !(b == b'\t' || (b' '..=b'~').contains(&b)) {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            return false;
+        };
+        if sb(c).is_none() {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
 /// UAX #29 keeps "… evolving. 87% of graduates …" together because a
 /// lowercase word follows the number; a terminator, a space and a digit
 /// start a new sentence unless an abbreviation ("No. 5", "pp. 12") or a
 /// number ("2. 3") precedes the terminator.
-fn split_before_numbers(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+fn split_before_numbers(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
     let bytes = s.as_bytes();
-    let mut out = Vec::new();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !matches!(b, b'.' | b'!' | b'?') {
-            continue;
-        }
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
         let mut j = i + 1;
         while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')') {
             j += 1;
@@ -202,7 +230,6 @@ fn split_before_numbers(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
         start = k;
     }
     out.push(r.start + start..r.end);
-    out
 }
 
 fn trim(text: &str, r: Range<usize>) -> Option<Range<usize>> {
@@ -337,6 +364,12 @@ mod fast_path {
             if let Some(fast) = fast_bounds(&text) {
                 prop_assert_eq!(fast, uax29(&text));
             }
+        }
+
+        /// The byte scan accepts exactly the texts whose every character `sb` knows.
+        #[test]
+        fn byte_check_agrees_with_sb(text in "[\\x00-\\x7f]{0,24}|(?s).{0,24}|[a-z\\t\\néŁ—\\u{7f}]{0,24}") {
+            prop_assert_eq!(all_known(&text), text.chars().all(|c| sb(c).is_some()));
         }
     }
 

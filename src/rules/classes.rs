@@ -4,8 +4,9 @@
 //!
 //! A class is named in YAML wherever a list name is accepted
 //! (`none: [number]`, `evidence: [date, owner]`). Each class finds ranges in
-//! the lint text of a document; the engine computes a class only when an
-//! active rule names it, and at most once per document.
+//! one block of a document's lint text at a time (no hit spans two blocks);
+//! the engine computes a class only for the blocks where an active rule asks
+//! for it, and at most once per block.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -143,12 +144,11 @@ fn number_re() -> &'static Regex {
 /// Figures, minus numbers that are part of a name or version ("Windows 11",
 /// "Flowdesk 2.0", "version 3"): a number right after a capitalised word
 /// that does not start its sentence, or after "version"/"v".
-fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
-    number_re()
-        .find_iter(text)
-        .filter(|m| unicode_bounded(text, &m.range()))
+fn numbers(text: &str, within: Range<usize>, sentence_starts: &[usize]) -> Vec<Range<usize>> {
+    matches_in(number_re(), text, within)
+        .filter(|m| unicode_bounded(text, m))
         .filter(|m| {
-            let before = &text[..m.start()];
+            let before = &text[..m.start];
             // A rank is no figure: "#1", "the No. 1 app", "number 1"; but
             // "No." that is a sentence of its own answers a question ("Is
             // it slow? No. 98% finish in a minute").
@@ -160,7 +160,7 @@ fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
                     .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
             };
             let rank_no =
-                ends_with("no. ") && sentence_starts.binary_search(&(m.start() - 4)).is_err();
+                ends_with("no. ") && sentence_starts.binary_search(&(m.start - 4)).is_err();
             if before.ends_with('#') || rank_no || ends_with("number ") {
                 return false;
             }
@@ -184,9 +184,8 @@ fn numbers(text: &str, sentence_starts: &[usize]) -> Vec<Range<usize>> {
             }
             let named = word.starts_with(char::is_uppercase)
                 && sentence_starts.binary_search(&word_start).is_err();
-            !named || m.as_str().contains('%')
+            !named || text[m.clone()].contains('%')
         })
-        .map(|m| m.range())
         .collect()
 }
 
@@ -403,7 +402,7 @@ fn previous_word(text: &str, at: usize) -> Option<String> {
 
 /// Concrete actions: a mechanism verb, used as a verb (judged by the word
 /// before it), followed by an object.
-fn mechanisms(text: &str) -> Vec<Range<usize>> {
+fn mechanisms(text: &str, within: Range<usize>) -> Vec<Range<usize>> {
     static OBJECT: OnceLock<Regex> = OnceLock::new();
     // What follows the verb: an object, perhaps after a preposition.
     let object = compiled(
@@ -411,19 +410,17 @@ fn mechanisms(text: &str) -> Vec<Range<usize>> {
         r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
     );
     let forms = mechanism_forms();
-    mechanism_re()
-        .find_iter(text)
-        .filter(|verb| unicode_bounded(text, &verb.range()))
-        .filter(|verb| object.is_match(&text[verb.end()..]))
+    matches_in(mechanism_re(), text, within)
+        .filter(|verb| unicode_bounded(text, verb))
+        .filter(|verb| object.is_match(&text[verb.end..]))
         .filter_map(|verb| {
-            let normalised: String = verb
-                .as_str()
+            let normalised: String = text[verb.clone()]
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ")
                 .to_lowercase();
             let form = *forms.get(&normalised)?;
-            let prev = previous_word(text, verb.start());
+            let prev = previous_word(text, verb.start);
             let ok = match form {
                 Form::Finite => prev
                     .as_deref()
@@ -433,7 +430,7 @@ fn mechanisms(text: &str) -> Vec<Range<usize>> {
                     GERUND_CONTEXT.contains(&w) || SUBJECTS_AND_AUXILIARIES.contains(&w)
                 }),
             };
-            ok.then(|| verb.range())
+            ok.then_some(verb)
         })
         .collect()
 }
@@ -445,10 +442,11 @@ fn proper_noun_re() -> &'static Regex {
     compiled(&RE, r"\p{Lu}[\p{L}\p{N}&'-]*")
 }
 
-/// Capitalised words: a capital that starts a word, and the rest of it.
-fn capitalised_words(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
-    proper_noun_re().find_iter(text).filter(move |m| {
-        text[..m.start()]
+/// Capitalised words in `text[within]`: a capital that starts a word, and
+/// the rest of it.
+fn capitalised_words(text: &str, within: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    matches_in(proper_noun_re(), text, within).filter(move |m| {
+        text[..m.start]
             .chars()
             .next_back()
             .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
@@ -486,9 +484,18 @@ fn we_re() -> &'static Regex {
     compiled(&RE, r"(?i)\b(?:we|our|ours|ourselves|us)\b")
 }
 
-fn regex_hits(re: &Regex, text: &str) -> Vec<Range<usize>> {
-    re.find_iter(text)
-        .map(|m| m.range())
+/// The matches of `re` in `text[within]`, as ranges of `text`.
+fn matches_in<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    within: Range<usize>,
+) -> impl Iterator<Item = Range<usize>> + 't {
+    re.find_iter(&text[within.clone()])
+        .map(move |m| within.start + m.start()..within.start + m.end())
+}
+
+fn regex_hits(re: &Regex, text: &str, within: Range<usize>) -> Vec<Range<usize>> {
+    matches_in(re, text, within)
         .filter(|r| unicode_bounded(text, r))
         .collect()
 }
@@ -527,43 +534,51 @@ const NOT_NAME_STARTS: &[&str] = &[
 /// Words a sentence may start with that are not names.
 const NOT_NAMES: &[&str] = &["I", "I'm", "I've", "I'll", "I'd"];
 
-/// Finds the ranges of `class` in `doc`'s lint text. `sentence_starts` are
-/// the lint-text offsets of the first word of every sentence, sorted;
-/// `names` gives the hits of [`Class::Name`], which [`Class::Owner`] includes
-/// (so that a caller that caches classes finds names once).
+/// Finds the ranges of `class` in `within`, one block of `doc`'s lint text
+/// (a class never spans two blocks; the words around the block still count
+/// as context, e.g. the word before a number). `sentence_starts` are the
+/// lint-text offsets of the first word of every sentence, sorted; `names`
+/// gives the hits of [`Class::Name`] in the same block, which
+/// [`Class::Owner`] includes (so that a caller that caches classes finds
+/// names once).
 pub(crate) fn find<'n>(
     class: Class,
     doc: &Document<'_>,
+    within: Range<usize>,
     sentence_starts: &[usize],
     names: impl FnOnce() -> &'n [Range<usize>],
 ) -> Vec<Range<usize>> {
     let text = doc.text();
     let inline = |kinds: &[InlineKind]| -> Vec<Range<usize>> {
-        doc.inlines()
+        let inlines = doc.inlines();
+        let first = inlines.partition_point(|i| i.text.start < within.start);
+        inlines[first..]
             .iter()
+            .take_while(|i| i.text.start < within.end)
             .filter(|i| kinds.contains(&i.kind))
             .map(|i| i.text.clone())
             .collect()
     };
+    let w = within.clone();
     let mut hits = match class {
-        Class::Date => regex_hits(date_re(), text),
-        Class::Number => numbers(text, sentence_starts),
-        Class::Mechanism => mechanisms(text),
-        Class::Quote => regex_hits(quote_re(), text),
-        Class::You => regex_hits(you_re(), text),
-        Class::We => regex_hits(we_re(), text),
-        Class::I => regex_hits(i_re(), text),
+        Class::Date => regex_hits(date_re(), text, w),
+        Class::Number => numbers(text, w, sentence_starts),
+        Class::Mechanism => mechanisms(text, w),
+        Class::Quote => regex_hits(quote_re(), text, w),
+        Class::You => regex_hits(you_re(), text, w),
+        Class::We => regex_hits(we_re(), text, w),
+        Class::I => regex_hits(i_re(), text, w),
         Class::Link => inline(&[InlineKind::LinkText, InlineKind::Url]),
         Class::Code => inline(&[InlineKind::Code]),
         Class::Citation => {
-            let mut v = regex_hits(citation_re(), text);
+            let mut v = regex_hits(citation_re(), text, w);
             v.extend(inline(&[InlineKind::Footnote]));
             v
         }
-        Class::ProperNoun => proper_nouns(text, sentence_starts).collect(),
-        Class::Name => self::names(text),
+        Class::ProperNoun => proper_nouns(text, w, sentence_starts).collect(),
+        Class::Name => self::names(text, w),
         Class::Owner => {
-            let mut v = regex_hits(owner_re(), text);
+            let mut v = regex_hits(owner_re(), text, w);
             v.extend_from_slice(names());
             v
         }
@@ -574,14 +589,15 @@ pub(crate) fn find<'n>(
 
 fn proper_nouns<'t>(
     text: &'t str,
+    within: Range<usize>,
     sentence_starts: &'t [usize],
 ) -> impl Iterator<Item = Range<usize>> + 't {
-    capitalised_words(text).filter_map(move |m| {
-        let word = m.as_str().trim_end_matches(['\'', '-']);
-        if NOT_NAMES.contains(&word) || sentence_starts.binary_search(&m.start()).is_ok() {
+    capitalised_words(text, within).filter_map(move |m| {
+        let word = text[m.clone()].trim_end_matches(['\'', '-']);
+        if NOT_NAMES.contains(&word) || sentence_starts.binary_search(&m.start).is_ok() {
             return None;
         }
-        Some(m.start()..m.start() + word.len())
+        Some(m.start..m.start + word.len())
     })
 }
 
@@ -589,7 +605,7 @@ fn proper_nouns<'t>(
 /// Directors"), which name a person or a body more often than not. A run
 /// introduced by a determiner names a thing ("our Sustainability
 /// Commitment", "the Code of Conduct") and is not counted.
-fn names(text: &str) -> Vec<Range<usize>> {
+fn names(text: &str, within: Range<usize>) -> Vec<Range<usize>> {
     struct Run {
         range: Range<usize>,
         words: usize,
@@ -602,45 +618,45 @@ fn names(text: &str) -> Vec<Range<usize>> {
     }
     let mut out = Vec::new();
     let mut run: Option<Run> = None;
-    for m in capitalised_words(text) {
-        let word = m.as_str();
+    for m in capitalised_words(text, within) {
+        let word = &text[m.clone()];
         let all_caps = word.chars().all(|c| !c.is_lowercase());
         if let Some(r) = run.as_mut() {
-            let gap = &text[r.range.end..m.start()];
+            let gap = &text[r.range.end..m.start];
             if !all_caps && matches!(gap, " " | " of " | " for " | " and " | " & ") {
-                r.range.end = m.end();
+                r.range.end = m.end;
                 r.words += 1;
                 continue;
             }
         }
         flush(run.take(), &mut out);
-        let lower = word.to_ascii_lowercase();
+        let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
         // "At Corbel, we …" and "our Sustainability Commitment": the run
         // names the speaker or a thing, not an owner.
-        if DETERMINERS.contains(&lower.as_str()) || lower == "at" {
+        if is(DETERMINERS) || word.eq_ignore_ascii_case("at") {
             run = Some(Run {
-                range: m.range(),
+                range: m.clone(),
                 words: 0,
                 is_name: false,
             });
             continue;
         }
-        if NOT_NAME_STARTS.contains(&lower.as_str()) {
+        if is(NOT_NAME_STARTS) {
             continue;
         }
         if all_caps || NOT_NAMES.contains(&word) {
             continue;
         }
-        let after_determiner = text[..m.start()]
+        let after_determiner = text[..m.start]
             .trim_end()
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .is_some_and(|w| {
-                let w = w.to_ascii_lowercase();
-                DETERMINERS.contains(&w.as_str()) || w == "at"
+                w.eq_ignore_ascii_case("at")
+                    || DETERMINERS.iter().any(|d| d.eq_ignore_ascii_case(w))
             });
         run = Some(Run {
-            range: m.range(),
+            range: m.clone(),
             words: 1,
             is_name: !after_determiner,
         });
@@ -664,11 +680,16 @@ mod tests {
                 s.text.start + t.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
             })
             .collect();
-        let names = names(doc.text());
-        find(class, &doc, &starts, || &names)
-            .into_iter()
-            .map(|r| doc.text()[r].to_string())
-            .collect()
+        let mut out = Vec::new();
+        for b in doc.blocks() {
+            let names = names(doc.text(), b.text.clone());
+            out.extend(
+                find(class, &doc, b.text.clone(), &starts, || &names)
+                    .into_iter()
+                    .map(|r| doc.text()[r].to_string()),
+            );
+        }
+        out
     }
 
     #[test]
