@@ -3,16 +3,16 @@
 //! One pass of the phrase automaton over the document's lint text, and one
 //! pass of the regex set followed by the regexes it found (block by block,
 //! only where it found them), fill a hit table (sorted ranges per matcher);
-//! every rule then works on that table with binary searches. Built-in classes are
-//! computed block by block, on first use: a class a rule reads only around
-//! its hits is never computed for blocks without them. Fixes are computed as
-//! data on each finding.
-//! Suppression comments are applied last.
+//! every rule then works on that table with binary searches. Built-in classes
+//! are computed sentence by sentence, on first use: a class a rule reads only
+//! around its hits is never computed for sentences without them. Fixes are
+//! computed as data on each finding. Suppression comments are applied last.
 //!
 //! A large document (one 10 MB paragraph, a generated reference page) would
 //! otherwise keep one core busy while the others wait at the end of a run:
-//! from [`PARALLEL_BYTES`] of lint text on, the automaton pass, the regexes,
-//! the classes the rules use and the rules themselves run on rayon's pool.
+//! from [`PARALLEL_BYTES`] of lint text on, the automaton pass, the regexes
+//! and the rules themselves (with the classes they ask for) run on rayon's
+//! pool.
 //! The findings are the same, in the same order, as a serial run.
 
 use std::ops::Range;
@@ -54,9 +54,6 @@ pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diag
 /// Below it, files are the unit of parallelism and splitting one would
 /// only add overhead.
 pub const PARALLEL_BYTES: usize = 256 * 1024;
-
-/// A block of lint text whose classes a parallel run computes up front.
-const BIG_BLOCK: usize = 64 * 1024;
 
 /// How many times one document's lint text was scanned, and by what: the
 /// measure of "one pass of the automata" that tests hold steady (a timing
@@ -152,7 +149,7 @@ pub(crate) fn lint_on(
     });
     out.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     let mut stats = ctx.stats;
-    (stats.class_passes, stats.class_bytes) = ctx.classes.computed(doc);
+    (stats.class_passes, stats.class_bytes) = ctx.classes.computed();
     (out, stats)
 }
 
@@ -433,7 +430,7 @@ struct Ctx<'a, 's> {
     doc: &'a Document<'s>,
     set: &'a RuleSet,
     hits: Vec<Vec<Range<usize>>>,
-    classes: ClassHits,
+    classes: ClassHits<'a, 's>,
     /// Length of the longest hit of each matcher (bounds overlap scans).
     max_len: Vec<usize>,
     /// Offset of the first word of every sentence.
@@ -443,48 +440,91 @@ struct Ctx<'a, 's> {
     stats: ScanStats,
 }
 
-/// One class's hits per block, each computed when first asked for.
-type PerBlock = Box<[OnceLock<Vec<Range<usize>>>]>;
+/// One class's hits in each of its units, each computed when first asked for.
+type PerUnit = Box<[OnceLock<Box<[Range<usize>]>>]>;
 
-/// The hits of the built-in classes, computed block by block on first use.
-#[derive(Default)]
-struct ClassHits {
+/// The hits of the built-in classes, computed sentence by sentence (or
+/// block by block, see [`Class::per_sentence`]) on first use.
+struct ClassHits<'d, 's> {
+    doc: &'d Document<'s>,
     /// Per class, once used.
-    by_class: [OnceLock<PerBlock>; Class::ALL.len()],
+    by_class: [OnceLock<PerUnit>; Class::ALL.len()],
 }
 
-impl ClassHits {
-    /// The hits of `c` in block `b` of `doc`, sorted.
-    fn in_block(
-        &self,
-        c: Class,
-        b: usize,
-        doc: &Document<'_>,
-        sentence_starts: &[usize],
-    ) -> &[Range<usize>] {
-        let blocks = self.by_class[c as usize]
-            .get_or_init(|| doc.blocks().iter().map(|_| OnceLock::new()).collect());
-        blocks[b].get_or_init(|| {
+impl<'d, 's> ClassHits<'d, 's> {
+    fn new(doc: &'d Document<'s>) -> Self {
+        ClassHits {
+            doc,
+            by_class: Default::default(),
+        }
+    }
+
+    /// The lint-text range of unit `u` of `c`.
+    fn unit(&self, c: Class, u: usize) -> &'d Range<usize> {
+        if c.per_sentence() {
+            &self.doc.sentences()[u].text
+        } else {
+            &self.doc.blocks()[u].text
+        }
+    }
+
+    fn unit_count(&self, c: Class) -> usize {
+        if c.per_sentence() {
+            self.doc.sentences().len()
+        } else {
+            self.doc.blocks().len()
+        }
+    }
+
+    /// The units of `c` that overlap `r`, as indexes (units are disjoint
+    /// and in document order).
+    fn overlapping(&self, c: Class, r: &Range<usize>) -> Range<usize> {
+        fn among<T>(
+            units: &[T],
+            text: impl Fn(&T) -> &Range<usize>,
+            r: &Range<usize>,
+        ) -> Range<usize> {
+            let first = units.partition_point(|u| text(u).end <= r.start);
+            let end = units.partition_point(|u| text(u).start < r.end);
+            first..end.max(first)
+        }
+        if c.per_sentence() {
+            among(self.doc.sentences(), |s| &s.text, r)
+        } else {
+            among(self.doc.blocks(), |b| &b.text, r)
+        }
+    }
+
+    /// The hits of `c` in its unit `u`, sorted.
+    fn in_unit(&self, c: Class, u: usize, sentence_starts: &[usize]) -> &[Range<usize>] {
+        let cells = self.by_class[c as usize]
+            .get_or_init(|| (0..self.unit_count(c)).map(|_| OnceLock::new()).collect());
+        cells[u].get_or_init(|| {
             classes::find(
                 c,
-                doc,
-                doc.blocks()[b].text.clone(),
+                self.doc,
+                self.unit(c, u).clone(),
                 sentence_starts,
-                || self.in_block(Class::Name, b, doc, sentence_starts),
+                || {
+                    // Owner reads the names of the same unit.
+                    self.in_unit(Class::Name, u, sentence_starts)
+                },
             )
+            .into_boxed_slice()
         })
     }
 
     /// How many classes were computed, and over how many bytes of lint text.
-    fn computed(&self, doc: &Document<'_>) -> (usize, usize) {
+    fn computed(&self) -> (usize, usize) {
         let mut classes = 0;
         let mut bytes = 0;
-        for blocks in self.by_class.iter().filter_map(OnceLock::get) {
+        for (c, cells) in Class::ALL.into_iter().zip(&self.by_class) {
+            let Some(cells) = cells.get() else { continue };
             let mut used = false;
-            for (cell, block) in blocks.iter().zip(doc.blocks()) {
+            for (u, cell) in cells.iter().enumerate() {
                 if cell.get().is_some() {
                     used = true;
-                    bytes += block.text.len();
+                    bytes += self.unit(c, u).len();
                 }
             }
             classes += usize::from(used);
@@ -500,91 +540,23 @@ fn first_word(text: &str, pos: usize, end: usize) -> usize {
         .map_or(end, |i| pos + i)
 }
 
-/// Marks the built-in classes `rule` reads.
-fn classes_read_by(rule: &Rule, used: &mut [bool; Class::ALL.len()]) {
-    let mut conds: Vec<&Cond> = Vec::new();
-    let mut persons: &[Person] = &[];
-    match &rule.body {
-        Body::Match(c) => conds.push(c),
-        Body::Substitution(_) => {}
-        Body::Sentence(s) => {
-            conds.extend(s.any.iter().chain(&s.all).chain(&s.none));
-            conds.extend(&s.document_any);
-            conds.extend(s.starts_with.iter().chain(&s.not_starts_with));
-            persons = &s.person;
-        }
-        Body::Unbacked(u) => {
-            conds.push(&u.trigger);
-            conds.extend(&u.evidence);
-            persons = &u.person;
-        }
-        Body::Specificity(s) => conds.extend(s.claims.iter().chain(&s.specifics)),
-        Body::Occurrence(o) => {
-            if let Counted::Hits(c) = &o.counted {
-                conds.push(c);
-            }
-        }
-    }
-    for source in conds.iter().flat_map(|c| &c.sources) {
-        if let Source::Class(c) = source {
-            used[*c as usize] = true;
-        }
-    }
-    for p in persons {
-        match p {
-            Person::You => used[Class::You as usize] = true,
-            Person::We => used[Class::We as usize] = true,
-            Person::I => used[Class::I as usize] = true,
-            Person::Imperative => {}
-        }
-    }
-}
-
 impl<'a, 's> Ctx<'a, 's> {
-    /// Scans `doc`. With `parallel`, the classes the rules read are
-    /// computed up front on the blocks of [`BIG_BLOCK`] bytes or more, beside
-    /// the scans, rather than by the first rule that asks while the others
-    /// wait for it; smaller blocks are still computed on first use.
+    /// Scans `doc` (the automaton and regex passes side by side with
+    /// `parallel`). Classes are computed later, where rules ask for them.
     fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool) -> Self {
         let sentence_starts: Vec<usize> = doc
             .sentences()
             .iter()
             .map(|s| first_word(doc.text(), s.text.start, s.text.end))
             .collect();
-        let classes = ClassHits::default();
-        let (hits, stats) = if parallel {
-            let mut used = [false; Class::ALL.len()];
-            for rule in &set.rules {
-                classes_read_by(rule, &mut used);
-            }
-            let big: Vec<(Class, usize)> = (doc.blocks().iter().enumerate())
-                .filter(|(_, b)| b.text.len() >= BIG_BLOCK)
-                .flat_map(|(b, _)| {
-                    Class::ALL
-                        .into_iter()
-                        .filter(|c| used[*c as usize])
-                        .map(move |c| (c, b))
-                })
-                .collect();
-            let (scanned, ()) = rayon::join(
-                || collect_hits(doc, set, true),
-                || {
-                    big.par_iter().for_each(|&(c, b)| {
-                        classes.in_block(c, b, doc, &sentence_starts);
-                    });
-                },
-            );
-            scanned
-        } else {
-            collect_hits(doc, set, false)
-        };
+        let (hits, stats) = collect_hits(doc, set, parallel);
         let max_len = hits.iter().map(|h| longest(h)).collect();
         Ctx {
             doc,
             set,
             hits,
             max_len,
-            classes,
+            classes: ClassHits::new(doc),
             sentence_starts,
             quotes: OnceLock::new(),
             protected: OnceLock::new(),
@@ -596,29 +568,23 @@ impl<'a, 's> Ctx<'a, 's> {
         self.doc.text()
     }
 
-    /// The blocks that overlap `r`, as indexes.
-    fn blocks_overlapping(&self, r: &Range<usize>) -> Range<usize> {
-        let blocks = self.doc.blocks();
-        let first = blocks.partition_point(|b| b.text.end <= r.start);
-        let end = blocks.partition_point(|b| b.text.start < r.end);
-        first..end.max(first)
-    }
-
     /// The hits of `s` that may start inside `r`, as sorted slices in
     /// document order: the whole hit list of a matcher, or a class's hits
-    /// in each block overlapping `r` (computed on first use).
+    /// in each sentence (or block) overlapping `r`, computed on first use.
     fn source_slices(
         &self,
         s: Source,
         r: &Range<usize>,
     ) -> impl Iterator<Item = &[Range<usize>]> + use<'_, 'a, 's> {
-        let (whole, class, blocks) = match s {
+        let (whole, class, units) = match s {
             Source::Matcher(m) => (Some(&self.hits[m as usize][..]), None, 0..0),
-            Source::Class(c) => (None, Some(c), self.blocks_overlapping(r)),
+            Source::Class(c) => (None, Some(c), self.classes.overlapping(c, r)),
         };
-        whole.into_iter().chain(blocks.filter_map(move |b| {
-            class.map(|c| self.classes.in_block(c, b, self.doc, &self.sentence_starts))
-        }))
+        whole.into_iter().chain(
+            units.filter_map(move |u| {
+                class.map(|c| self.classes.in_unit(c, u, &self.sentence_starts))
+            }),
+        )
     }
 
     /// Every hit of `s` in the document, in order.
@@ -1224,7 +1190,7 @@ impl<'a, 's> Ctx<'a, 's> {
                     let m = anchor.unwrap_or_else(|| r.clone());
                     let matched = self.text()[m].to_string();
                     let sentence = abbreviate(&self.text()[r.clone()], 60);
-                    let vars = [("match", matched.as_str()), ("sentence", sentence.as_str())];
+                    let vars = [("match", matched.as_str()), ("sentence", &*sentence)];
                     self.emit(rule, r.clone(), &vars, &[], Vec::new(), out);
                 }
                 Report::Match => {
@@ -1503,13 +1469,13 @@ impl<'a, 's> Ctx<'a, 's> {
 }
 
 /// `text` cut to about `max` characters at a word boundary, with an ellipsis.
-fn abbreviate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+fn abbreviate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let Some((end, _)) = text.char_indices().nth(max) else {
+        return text.into();
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])).into()
 }
 
 /// Fills `{match}` and the other placeholders of a message template.

@@ -4,9 +4,9 @@
 //!
 //! A class is named in YAML wherever a list name is accepted
 //! (`none: [number]`, `evidence: [date, owner]`). Each class finds ranges in
-//! one block of a document's lint text at a time (no hit spans two blocks);
-//! the engine computes a class only for the blocks where an active rule asks
-//! for it, and at most once per block.
+//! one sentence (or block) of a document's lint text at a time; the engine
+//! computes a class only for the sentences where an active rule asks for it,
+//! and at most once per sentence.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -67,6 +67,16 @@ impl Class {
             Class::We => "we",
             Class::I => "i",
         }
+    }
+
+    /// Whether the class is found sentence by sentence rather than block by
+    /// block: its hits never span two sentences. Quotes do ("\"We ship. You
+    /// wait.\""), and the classes read from inline markup are cheap per block.
+    pub(crate) fn per_sentence(self) -> bool {
+        !matches!(
+            self,
+            Class::Quote | Class::Link | Class::Code | Class::Citation
+        )
     }
 
     pub fn from_name(name: &str) -> Option<Class> {
@@ -535,8 +545,9 @@ const NOT_NAME_STARTS: &[&str] = &[
 const NOT_NAMES: &[&str] = &["I", "I'm", "I've", "I'll", "I'd"];
 
 /// Finds the ranges of `class` in `within`, one block of `doc`'s lint text
-/// (a class never spans two blocks; the words around the block still count
-/// as context, e.g. the word before a number). `sentence_starts` are the
+/// or, for a class found [per sentence](Class::per_sentence), one sentence
+/// (the words around it still count as context, e.g. the word before a
+/// number). `sentence_starts` are the
 /// lint-text offsets of the first word of every sentence, sorted; `names`
 /// gives the hits of [`Class::Name`] in the same block, which
 /// [`Class::Owner`] includes (so that a caller that caches classes finds
@@ -680,16 +691,35 @@ mod tests {
                 s.text.start + t.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
             })
             .collect();
+        let units: Vec<Range<usize>> = if class.per_sentence() {
+            doc.sentences().iter().map(|s| s.text.clone()).collect()
+        } else {
+            doc.blocks().iter().map(|b| b.text.clone()).collect()
+        };
         let mut out = Vec::new();
-        for b in doc.blocks() {
-            let names = names(doc.text(), b.text.clone());
+        for unit in units {
+            let names = names(doc.text(), unit.clone());
             out.extend(
-                find(class, &doc, b.text.clone(), &starts, || &names)
+                find(class, &doc, unit, &starts, || &names)
                     .into_iter()
                     .map(|r| doc.text()[r].to_string()),
             );
         }
         out
+    }
+
+    #[test]
+    fn owners_and_names_are_found_in_the_same_units() {
+        // The engine hands Owner the names of the unit it is computing.
+        assert_eq!(Class::Owner.per_sentence(), Class::Name.per_sentence());
+    }
+
+    #[test]
+    fn quotes_may_span_sentences() {
+        assert_eq!(
+            found(Class::Quote, "He said \"We ship. You wait.\" Then left."),
+            vec!["said", "\"We ship. You wait.\""]
+        );
     }
 
     #[test]
