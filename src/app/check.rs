@@ -204,6 +204,9 @@ fn git_dir(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
 /// on standard input prints the fixed text), or a file written atomically.
 enum Sink {
     Stdout(BufWriter<AutoStream<io::StdoutLock<'static>>>),
+    /// A JSON report: serde_json escapes every control character, so there
+    /// is nothing for `AutoStream` to strip and it is skipped.
+    JsonStdout(BufWriter<io::StdoutLock<'static>>),
     Stderr(AutoStream<io::StderrLock<'static>>),
     File(BufWriter<tempfile::NamedTempFile>, PathBuf),
 }
@@ -212,6 +215,7 @@ impl Sink {
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Stdout(w) => w,
+            Sink::JsonStdout(w) => w,
             Sink::Stderr(w) => w,
             Sink::File(w, _) => w,
         }
@@ -220,6 +224,7 @@ impl Sink {
     fn close(self) -> anyhow::Result<()> {
         match self {
             Sink::Stdout(mut w) => Ok(w.flush()?),
+            Sink::JsonStdout(mut w) => Ok(w.flush()?),
             Sink::Stderr(mut w) => Ok(w.flush()?),
             Sink::File(w, path) => {
                 let tmp = w.into_inner().map_err(|e| e.into_error())?;
@@ -228,6 +233,21 @@ impl Sink {
                 Ok(())
             }
         }
+    }
+}
+
+/// Whether the report is JSON (every JSON-based format, and `--statistics`
+/// with `--format json`).
+fn writes_json(args: &CheckArgs) -> bool {
+    match args.format {
+        OutputFormat::Json => true,
+        OutputFormat::Jsonl | OutputFormat::Sarif | OutputFormat::Rdjson | OutputFormat::Gitlab => {
+            !args.statistics
+        }
+        OutputFormat::Human
+        | OutputFormat::Concise
+        | OutputFormat::Github
+        | OutputFormat::Junit => false,
     }
 }
 
@@ -397,12 +417,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         None if stdin && fix == FixMode::Apply => {
             Sink::Stderr(AutoStream::auto(io::stderr().lock()))
         }
+        None if writes_json(args) => Sink::JsonStdout(BufWriter::new(io::stdout().lock())),
         None => Sink::Stdout(BufWriter::new(AutoStream::auto(io::stdout().lock()))),
     };
     let color = match &sink {
         Sink::Stdout(_) => AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
         Sink::Stderr(_) => AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never,
-        Sink::File(..) => false,
+        Sink::File(..) | Sink::JsonStdout(_) => false,
     };
     let mut renderer = renderer(args, &setup.rules, fail_on, color);
     let job = Job {
