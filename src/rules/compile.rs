@@ -12,7 +12,11 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, PatternSet};
 use serde_saphyr::Spanned;
 
 use super::classes::Class;
@@ -153,7 +157,7 @@ pub(crate) struct Matchers {
     pub regexes: Vec<Regex>,
     /// All of `regexes` in one set: one pass tells which of them match a
     /// document at all, so only those run (`None` if the set is too big).
-    pub regex_set: Option<RegexSet>,
+    pub regex_set: Option<RegexGate>,
     /// For each regex, whether it uses `\A` or `\z`. Regexes run on one
     /// block at a time; the set runs over several blocks at once in
     /// multi-line mode, where `^` and `$` still hold at every block's start
@@ -165,6 +169,79 @@ pub(crate) struct Matchers {
     pub count: usize,
     /// The automaton's phrases, normalised.
     pub phrases: Vec<String>,
+}
+
+type CachePoolFn =
+    Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// Every rule regex in one lazy DFA that only says which of them match a
+/// text: what `regex::RegexSet` does, without the reverse automaton and
+/// capture states a set never uses, which made it a third of start-up.
+pub(crate) struct RegexGate {
+    dfa: DFA,
+    /// One search cache per thread, as `regex::Regex` keeps them.
+    caches: Pool<Cache, CachePoolFn>,
+}
+
+impl std::fmt::Debug for RegexGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegexGate")
+            .field("patterns", &self.dfa.pattern_len())
+            .finish()
+    }
+}
+
+impl RegexGate {
+    /// Compiles `patterns` (already rewritten with ASCII word boundaries)
+    /// case-insensitive and multi-line, as the rule regexes are matched.
+    fn new(patterns: &[&str]) -> Result<Self, String> {
+        let nfa = thompson::Compiler::new()
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .case_insensitive(true)
+                    .multi_line(true),
+            )
+            .configure(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(REGEX_SET_SIZE_LIMIT)),
+            )
+            .build_many(patterns)
+            .map_err(|e| e.to_string())?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(REGEX_SET_SIZE_LIMIT)
+                    // A Unicode `\b` left in a user's pattern (`\<`):
+                    // searches of non-ASCII text give up (see `matching`).
+                    .unicode_word_boundary(true),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|e| e.to_string())?;
+        let for_pool = dfa.clone();
+        let create: CachePoolFn = Box::new(move || for_pool.create_cache());
+        Ok(RegexGate {
+            dfa,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// The indexes of the patterns that match somewhere in `haystack`, in
+    /// order. A search the lazy DFA gives up on (a Unicode word boundary in
+    /// a user's pattern meeting non-ASCII text) answers "all of them", which
+    /// only costs the single regexes a pass.
+    pub(crate) fn matching(&self, haystack: &str) -> Vec<usize> {
+        let mut found = PatternSet::new(self.dfa.pattern_len());
+        let mut cache = self.caches.get();
+        match self
+            .dfa
+            .try_which_overlapping_matches(&mut cache, &Input::new(haystack), &mut found)
+        {
+            Ok(()) => found.iter().map(|p| p.as_usize()).collect(),
+            Err(_) => (0..self.dfa.pattern_len()).collect(),
+        }
+    }
 }
 
 /// A name in `select`, `ignore` or a severity override: a rule id or a
@@ -1289,13 +1366,10 @@ impl<'l> Builder<'l> {
                     })
             },
             || {
-                RegexSetBuilder::new(self.regexes.iter().map(|r| r.as_str()))
-                    .case_insensitive(true)
-                    .multi_line(true)
-                    .size_limit(REGEX_SET_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SET_SIZE_LIMIT)
-                    .build()
-                    .ok()
+                let patterns: Vec<&str> = self.regexes.iter().map(|r| r.as_str()).collect();
+                (!patterns.is_empty())
+                    .then(|| RegexGate::new(&patterns).ok())
+                    .flatten()
             },
         );
         let automaton = automaton?;
@@ -1376,6 +1450,26 @@ mod tests {
             e[0].starts_with("r0.yaml:7:5: invalid regex: unclosed group"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn the_regex_gate_names_the_patterns_that_match() {
+        let gate = RegexGate::new(&[
+            "(?-u:\\b)cats?(?-u:\\b)",
+            "^book\\s(?:a|your)\\sdemo$",
+            // Not rewritten to ASCII boundaries, as `\<dog\>` would not be.
+            "\\bdog\\b",
+        ])
+        .unwrap();
+        assert_eq!(gate.matching("Cats and more"), vec![0]);
+        // Multi-line: `^`/`$` hold at each block of a segment.
+        assert_eq!(gate.matching("a cat\nBOOK your demo\nend"), vec![0, 1]);
+        assert_eq!(gate.matching("a bookish demo"), Vec::<usize>::new());
+        assert_eq!(gate.matching("the dog"), vec![2]);
+        // A Unicode `\b` meeting non-ASCII text: the lazy DFA gives up, and
+        // every pattern is reported (a superset is safe, the single regexes
+        // decide).
+        assert_eq!(gate.matching("é dog"), vec![0, 1, 2]);
     }
 
     #[test]
