@@ -800,6 +800,14 @@ mod tests {
             assert!(hits.iter().any(|h| h == want), "missing {want} in {hits:?}");
         }
         assert!(found(Class::Date, "We may march on.").is_empty());
+        // Found sentence by sentence: an abbreviated month before a day
+        // must not end the sentence.
+        for text in ["Doors open Mar. 5 at noon.", "Doors open Sept. 5 at noon."] {
+            assert!(
+                found(Class::Date, text).iter().any(|h| h.ends_with(" 5")),
+                "{text}"
+            );
+        }
     }
 
     #[test]
