@@ -449,6 +449,9 @@ struct Ctx<'a, 's> {
     stats: ScanStats,
 }
 
+// `ClassHits::in_unit` hands Owner the names of the unit it is computing.
+const _: () = assert!(Class::Owner.per_sentence() == Class::Name.per_sentence());
+
 /// One class's hits in each of its units, each computed when first asked for.
 type PerUnit = Box<[OnceLock<Box<[Range<usize>]>>]>;
 
@@ -686,6 +689,11 @@ impl<'a, 's> Ctx<'a, 's> {
     fn clause_starts(&self, sentence: usize) -> Vec<usize> {
         let r = &self.doc.sentences()[sentence].text;
         let p0 = self.skip_openers(self.sentence_starts[sentence], r.end);
+        // A sentence without a word after its openers ("→!") starts no
+        // clause: its end is the next sentence's business.
+        if p0 >= r.end {
+            return Vec::new();
+        }
         let mut out = vec![p0];
         // A semicolon or a dash joins independent clauses ("Applications close
         // on 1 May; apply today").
@@ -1095,10 +1103,11 @@ impl<'a, 's> Ctx<'a, 's> {
 
     fn run_sentence(&self, rule: &Rule, s: &SentenceRule, out: &mut Vec<Diagnostic>) {
         let sentences = self.doc.sentences();
-        // A sentence must hit every `all` condition, one of `any` and
-        // `starts_with`: any of these groups yields the candidates, best one
-        // whose hits are already in the table (a class would be computed on
-        // every block to list its hits).
+        // A sentence must hit every `all` condition, one of `any`, and
+        // `starts_with` at one of its clause starts (which lie inside it):
+        // any of these groups yields the candidates, best one whose hits are
+        // already in the table (listing a class's hits computes it on every
+        // sentence).
         let mut groups: Vec<&[Cond]> = s.all.iter().map(std::slice::from_ref).collect();
         if !s.any.is_empty() {
             groups.push(&s.any);
@@ -1733,6 +1742,23 @@ mod kind_tests {
     }
 
     #[test]
+    fn document_conditions_ignore_mdx_import_lines() {
+        let r = rule(
+            "hype",
+            "sentence:\n  any: [{phrases: [stunning]}]\n  document_any: [we, {phrases: [premiere]}]\n",
+        );
+        let set = test_set(&[&r]);
+        let found = |text: &str| lint_str(text, Format::Mdx, &set, LintOptions::default()).len();
+        let body = "\n\nThe final scene is stunning.\n";
+        assert_eq!(found(&format!("We saw it.{body}")), 1);
+        assert_eq!(
+            found(&format!("import Hero from '../our/premiere'{body}")),
+            0
+        );
+        assert_eq!(found(&format!("export const us = 'premiere'{body}")), 0);
+    }
+
+    #[test]
     fn imperative_is_found_after_openers_and_leading_clauses() {
         let r = rule(
             "imp",
@@ -1771,6 +1797,18 @@ mod kind_tests {
             "Click here. To see it, click here. They click here. Now click here.",
         );
         assert_eq!(texts(&found), vec!["Click here.", "Now click here."]);
+    }
+
+    #[test]
+    fn a_sentence_without_words_starts_no_clause() {
+        // "→!" is a sentence of its own; its clause start must not be read
+        // from the sentence glued to it.
+        let r = rule(
+            "sw",
+            "sentence:\n  starts_with: {phrases: [book]}\n  any: [{patterns: ['→']}]\n",
+        );
+        assert!(run(&[&r], "[→](https://x.test)!Book a demo.").is_empty());
+        assert_eq!(texts(&run(&[&r], "Book a demo →.")), vec!["Book a demo →."]);
     }
 
     #[test]

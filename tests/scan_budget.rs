@@ -31,10 +31,6 @@ fn each_document_is_scanned_once_by_the_automaton_and_the_regex_set() {
             "{size} bytes: {stats:?}"
         );
         assert!(stats.class_passes <= CLASSES, "{size} bytes: {stats:?}");
-        assert!(
-            stats.class_bytes <= stats.class_passes * doc.text().len(),
-            "{size} bytes: {stats:?}"
-        );
         // And each of those runs only over the parts of the text where the
         // set found it, not over the whole document.
         if size >= 40_000 {

@@ -412,8 +412,15 @@ mod tests {
 
     #[test]
     fn mdx_esm_lines_are_not_prose() {
-        let d = Document::parse("import X from './x'\n\nHello there.\n", Format::Mdx);
+        let d = Document::parse(
+            "import X from 'https://x.test/ours'\n\nHello there.\n\nexport const you = 1\n",
+            Format::Mdx,
+        );
         assert_eq!(d.blocks().len(), 1);
-        assert_eq!(&d.text()[d.blocks()[0].text.clone()], "Hello there.");
+        // Left out of the lint text altogether, with their inline pieces.
+        assert_eq!(d.text(), "Hello there.\n");
+        assert!(d.inlines().is_empty(), "{:?}", d.inlines());
+        let hello = d.source().find("Hello").unwrap();
+        assert_eq!(d.map().range(0..5), hello..hello + 5);
     }
 }

@@ -394,6 +394,9 @@ impl<'s> DocBuilder<'s> {
             && !open.in_blockquote
             && (content.starts_with("import ") || content.starts_with("export "))
         {
+            // Not prose: no matcher or class may see it.
+            self.tb.discard_block(text.start);
+            self.inlines.retain(|i| i.text.start < text.start);
             return;
         }
         let block = self.blocks.len();

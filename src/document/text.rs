@@ -328,6 +328,18 @@ impl<'s> TextBuilder<'s> {
         range
     }
 
+    /// Drops the block that started at `start` (returned by
+    /// [`end_block`](Self::end_block)) and its separator: text that turned
+    /// out not to be prose.
+    pub fn discard_block(&mut self, start: usize) {
+        self.text.truncate(start);
+        // A block's first piece never merges into the previous block's
+        // separator, so its pieces are exactly those from `start` on.
+        self.pieces.retain(|p| p.text < start);
+        self.pending_space = None;
+        self.block_start = start;
+    }
+
     pub fn finish(self) -> (String, SourceMap) {
         (
             self.text,
