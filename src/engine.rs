@@ -69,11 +69,11 @@ pub struct ScanStats {
     /// Bytes of lint text those regexes ran over, together: each runs only
     /// over the blocks of the segments where the set found it.
     pub regex_bytes: usize,
-    /// Built-in classes computed, on one block or more (each class at most
-    /// once per block).
+    /// Built-in classes computed, in one sentence (or block) or more; each
+    /// class runs at most once over any sentence or block.
     pub class_passes: usize,
     /// Bytes of lint text the built-in classes ran over, together: only the
-    /// blocks where a rule asked for them.
+    /// sentences (or blocks) where a rule asked for them.
     pub class_bytes: usize,
 }
 
