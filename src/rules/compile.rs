@@ -156,7 +156,8 @@ pub(crate) struct Matchers {
     pub phrase_owners: Vec<Vec<MatcherId>>,
     pub regexes: Vec<Regex>,
     /// All of `regexes` in one set: one pass tells which of them match a
-    /// document at all, so only those run (`None` if the set is too big).
+    /// document at all, so only those run (`None` without regexes, or when
+    /// the set cannot be built, e.g. too big: then every regex runs).
     pub regex_set: Option<RegexGate>,
     /// For each regex, whether it uses `\A` or `\z`. Regexes run on one
     /// block at a time; the set runs over several blocks at once in
