@@ -1292,6 +1292,30 @@ impl<'a, 's> Ctx<'a, 's> {
                 continue;
             }
             let r = &block.text;
+            // Overlapping claims count once, so fewer raw hits than
+            // `min_claims` settle the block without sorting them.
+            let raw: usize = (s.claims.iter())
+                .flat_map(|c| &c.sources)
+                .map(|&src| {
+                    (self.source_slices(src, r))
+                        .map(|hits| starting_in(hits, r).len())
+                        .sum::<usize>()
+                })
+                .sum();
+            if raw < s.min_claims {
+                continue;
+            }
+            // Without `min_ratio` the verdict on specifics does not depend
+            // on the claims: it is settled first, which usually ends the
+            // block at its first figure before its claims are collected
+            // (a long block has many).
+            let settled = match s.min_ratio {
+                None => match self.few_specifics(s, block, 0) {
+                    Some(n) => Some(n),
+                    None => continue,
+                },
+                Some(_) => None,
+            };
             let mut claims = Vec::new();
             for c in &s.claims {
                 claims.extend(self.all_in(c, r));
@@ -1300,45 +1324,10 @@ impl<'a, 's> Ctx<'a, 's> {
             if claims.len() < s.min_claims {
                 continue;
             }
-            let passes = |specifics: usize| {
-                let few = s.max_specifics.is_none_or(|m| specifics <= m);
-                let ratio = s
-                    .min_ratio
-                    .is_none_or(|ratio| claims.len() as f64 >= ratio * specifics as f64);
-                few && ratio
-            };
-            // Specifics are counted sentence by sentence (from each start to
-            // the next, so every hit falls in one window and the greedy
-            // overlap pass sees them in the same order), and only until the
-            // block fails: most blocks show a figure in their first
-            // sentences, and the classes of the rest are never computed.
-            let sentences = &self.doc.sentences()[block.sentences.clone()];
-            let bounds: Vec<usize> = std::iter::once(r.start)
-                .chain(sentences.iter().skip(1).map(|s| s.text.start))
-                .chain(std::iter::once(r.end))
-                .collect();
-            let mut specifics = 0;
-            // The overlap passes (per condition, then over all of them)
-            // carried from window to window.
-            let mut cond_ends = vec![0; s.specifics.len()];
-            let mut last_end = 0;
-            for w in bounds.windows(2) {
-                let (start, end) = (w[0], w[1]);
-                let mut found = Vec::new();
-                for (c, cond_end) in s.specifics.iter().zip(&mut cond_ends) {
-                    found.extend(non_overlapping_after(
-                        self.hits_in(c, &(start..end)),
-                        cond_end,
-                    ));
-                }
-                specifics += non_overlapping_after(found, &mut last_end).len();
-                if !passes(specifics) {
-                    break;
-                }
-            }
-            if !passes(specifics) {
+            let Some(specifics) = settled.or_else(|| self.few_specifics(s, block, claims.len()))
+            else {
                 continue;
-            }
+            };
             // Each claim once, in order of appearance, with a count if repeated.
             let mut distinct: Vec<(String, usize)> = Vec::new();
             for h in &claims {
@@ -1379,6 +1368,44 @@ impl<'a, 's> Ctx<'a, 's> {
                 out,
             );
         }
+    }
+
+    /// The specifics of `block` when they are few enough for rule `s` to
+    /// fire beside `claims` claims, else `None`. They are counted sentence
+    /// by sentence (from each start to the next, so every hit falls in one
+    /// window and the overlap passes, carried from window to window, see
+    /// them in the order one pass would), and only until the block fails:
+    /// most blocks show a figure in their first sentences, and the classes
+    /// of the rest are never computed.
+    fn few_specifics(&self, s: &SpecificityRule, block: &Block, claims: usize) -> Option<usize> {
+        let passes = |specifics: usize| {
+            let few = s.max_specifics.is_none_or(|m| specifics <= m);
+            let ratio = s
+                .min_ratio
+                .is_none_or(|ratio| claims as f64 >= ratio * specifics as f64);
+            few && ratio
+        };
+        let r = &block.text;
+        let sentences = &self.doc.sentences()[block.sentences.clone()];
+        let bounds: Vec<usize> = std::iter::once(r.start)
+            .chain(sentences.iter().skip(1).map(|s| s.text.start))
+            .chain(std::iter::once(r.end))
+            .collect();
+        let mut specifics = 0;
+        let mut cond_ends = vec![0; s.specifics.len()];
+        let mut last_end = 0;
+        for w in bounds.windows(2) {
+            let window = w[0]..w[1];
+            let mut found = Vec::new();
+            for (c, cond_end) in s.specifics.iter().zip(&mut cond_ends) {
+                found.extend(non_overlapping_after(self.hits_in(c, &window), cond_end));
+            }
+            specifics += non_overlapping_after(found, &mut last_end).len();
+            if !passes(specifics) {
+                return None;
+            }
+        }
+        Some(specifics)
     }
 
     /// The units an occurrence rule counts in, as lint-text ranges.
