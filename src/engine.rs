@@ -300,14 +300,14 @@ fn regex_hits(
                     continue;
                 };
                 for i in set.matching(&text[first.text.start..last.text.end]) {
-                    if !m.absolute_anchors[i] {
+                    if !set.absolute_anchors[i] {
                         regions[i].extend(seg.iter().map(|b| b.text.clone()));
                     }
                 }
             }
             // The set cannot say where a regex with `\A`/`\z` matches:
             // those run over every block.
-            for (i, _) in m.absolute_anchors.iter().enumerate().filter(|(_, a)| **a) {
+            for (i, _) in set.absolute_anchors.iter().enumerate().filter(|(_, a)| **a) {
                 regions[i] = every_block();
             }
         }
@@ -610,10 +610,13 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// Whether `cond` has a hit starting inside `r`.
     fn any_in(&self, cond: &Cond, r: &Range<usize>) -> bool {
-        cond.sources.iter().any(|&s| {
-            self.source_slices(s, r)
-                .any(|hits| first_starting_in(hits, r).is_some())
-        })
+        cond.sources.iter().any(|&s| self.source_in(s, r))
+    }
+
+    /// Whether `s` has a hit starting inside `r`.
+    fn source_in(&self, s: Source, r: &Range<usize>) -> bool {
+        self.source_slices(s, r)
+            .any(|hits| first_starting_in(hits, r).is_some())
     }
 
     /// The earliest hit of `cond` starting inside `r`.
@@ -780,14 +783,10 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Whether sentence `idx` speaks as (or to) `person`.
     fn speaks_as(&self, person: Person, idx: usize) -> bool {
         let r = &self.doc.sentences()[idx].text;
-        let class = |c| {
-            self.source_slices(Source::Class(c), r)
-                .any(|hits| first_starting_in(hits, r).is_some())
-        };
         match person {
-            Person::You => class(Class::You),
-            Person::We => class(Class::We),
-            Person::I => class(Class::I),
+            Person::You => self.source_in(Source::Class(Class::You), r),
+            Person::We => self.source_in(Source::Class(Class::We), r),
+            Person::I => self.source_in(Source::Class(Class::I), r),
             Person::Imperative => self.is_imperative(&self.clause_starts(idx)),
         }
     }
@@ -1294,15 +1293,8 @@ impl<'a, 's> Ctx<'a, 's> {
             let r = &block.text;
             // Overlapping claims count once, so fewer raw hits than
             // `min_claims` settle the block without sorting them.
-            let raw: usize = (s.claims.iter())
-                .flat_map(|c| &c.sources)
-                .map(|&src| {
-                    (self.source_slices(src, r))
-                        .map(|hits| starting_in(hits, r).len())
-                        .sum::<usize>()
-                })
-                .sum();
-            if raw < s.min_claims {
+            let raw: Vec<Vec<Range<usize>>> = s.claims.iter().map(|c| self.hits_in(c, r)).collect();
+            if raw.iter().map(Vec::len).sum::<usize>() < s.min_claims {
                 continue;
             }
             // Without `min_ratio` the verdict on specifics does not depend
@@ -1316,11 +1308,7 @@ impl<'a, 's> Ctx<'a, 's> {
                 },
                 Some(_) => None,
             };
-            let mut claims = Vec::new();
-            for c in &s.claims {
-                claims.extend(self.all_in(c, r));
-            }
-            let claims = non_overlapping(claims);
+            let claims = non_overlapping(raw.into_iter().flat_map(non_overlapping).collect());
             if claims.len() < s.min_claims {
                 continue;
             }

@@ -17,6 +17,7 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, PatternSet};
+use regex_syntax::hir::Look;
 use serde_saphyr::Spanned;
 
 use super::classes::Class;
@@ -159,12 +160,6 @@ pub(crate) struct Matchers {
     /// document at all, so only those run (`None` without regexes, or when
     /// the set cannot be built, e.g. too big: then every regex runs).
     pub regex_set: Option<RegexGate>,
-    /// For each regex, whether it uses `\A` or `\z`. Regexes run on one
-    /// block at a time; the set runs over several blocks at once in
-    /// multi-line mode, where `^` and `$` still hold at every block's start
-    /// and end but `\A` and `\z` do not. The set cannot say where such a
-    /// regex matches, so it runs over every block.
-    pub absolute_anchors: Vec<bool>,
     /// For each regex, the matchers that own it.
     pub regex_owners: Vec<Vec<MatcherId>>,
     pub count: usize,
@@ -182,6 +177,12 @@ pub(crate) struct RegexGate {
     dfa: DFA,
     /// One search cache per thread, as `regex::Regex` keeps them.
     caches: Pool<Cache, CachePoolFn>,
+    /// For each pattern, whether it uses `\A` or `\z`. Regexes run on one
+    /// block at a time; the gate runs over several blocks at once in
+    /// multi-line mode, where `^` and `$` still hold at every block's start
+    /// and end but `\A` and `\z` do not. The gate cannot say where such a
+    /// pattern matches, so it runs over every block.
+    pub absolute_anchors: Vec<bool>,
 }
 
 impl std::fmt::Debug for RegexGate {
@@ -196,18 +197,28 @@ impl RegexGate {
     /// Compiles `patterns` (already rewritten with ASCII word boundaries)
     /// case-insensitive and multi-line, as the rule regexes are matched.
     fn new(patterns: &[&str]) -> Result<Self, String> {
+        let mut parser = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .multi_line(true)
+            .build();
+        let hirs = patterns
+            .iter()
+            .map(|p| parser.parse(p).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let absolute_anchors = hirs
+            .iter()
+            .map(|hir| {
+                let looks = hir.properties().look_set();
+                looks.contains(Look::Start) || looks.contains(Look::End)
+            })
+            .collect();
         let nfa = thompson::Compiler::new()
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .case_insensitive(true)
-                    .multi_line(true),
-            )
             .configure(
                 thompson::Config::new()
                     .which_captures(thompson::WhichCaptures::None)
                     .nfa_size_limit(Some(REGEX_SET_SIZE_LIMIT)),
             )
-            .build_many(patterns)
+            .build_many_from_hir(&hirs)
             .map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
             .configure(
@@ -225,6 +236,7 @@ impl RegexGate {
         Ok(RegexGate {
             dfa,
             caches: Pool::new(create),
+            absolute_anchors,
         })
     }
 
@@ -1095,21 +1107,6 @@ fn regex_error(e: &regex::Error) -> String {
 /// that each pattern is compiled once.
 type RegexCache = std::cell::RefCell<HashMap<String, Result<Regex, String>>>;
 
-/// Whether `pattern` asserts the very start or end of its haystack even in
-/// multi-line mode (`\A`, `\z`). A pattern that does not parse here counts
-/// as such: the safe answer.
-fn anchors_absolutely(pattern: &str) -> bool {
-    use regex_syntax::hir::Look;
-    regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .build()
-        .parse(pattern)
-        .map_or(true, |hir| {
-            let looks = hir.properties().look_set();
-            looks.contains(Look::Start) || looks.contains(Look::End)
-        })
-}
-
 /// Compiles one rule pattern (with ASCII word boundaries, case-insensitive);
 /// the error is the message for the pattern's location.
 fn compile_pattern(pattern: &str) -> Result<Regex, String> {
@@ -1376,15 +1373,9 @@ impl<'l> Builder<'l> {
             },
         );
         let automaton = automaton?;
-        let absolute_anchors = self
-            .regexes
-            .iter()
-            .map(|re| anchors_absolutely(re.as_str()))
-            .collect();
         Ok(Matchers {
             automaton,
             regex_set,
-            absolute_anchors,
             phrases: self.phrases,
             phrase_owners: self.phrase_owners,
             regexes: self.regexes,
@@ -1473,6 +1464,9 @@ mod tests {
         // every pattern is reported (a superset is safe, the single regexes
         // decide).
         assert_eq!(gate.matching("é dog"), vec![0, 1, 2]);
+        // `\A` and `\z` (not `^` and `$`) cannot be placed by the gate.
+        let anchored = RegexGate::new(&["\\Abook", "^book$", "demo\\z"]).unwrap();
+        assert_eq!(anchored.absolute_anchors, vec![true, false, true]);
     }
 
     #[test]
