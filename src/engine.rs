@@ -26,7 +26,7 @@ use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
 use crate::rules::compile::{
-    Body, Cond, Counted, FixAction, MatcherId, Matchers, OccurrenceRule, Rule, RuleFix,
+    Body, Cond, Counted, FixAction, MatcherId, Matchers, OccurrenceRule, RegexShape, Rule, RuleFix,
     SentenceRule, Source, SpecificityRule, UnbackedRule,
 };
 use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
@@ -182,7 +182,7 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// The name of the regex group that, when present, is the hit.
-const MATCH_GROUP: &str = "match";
+pub(crate) const MATCH_GROUP: &str = "match";
 
 /// Fills the hit table: one automaton pass, then each regex the regex set
 /// finds in the text. With `parallel`, the automaton pass and the regexes
@@ -274,8 +274,11 @@ fn segments(blocks: &[Block]) -> Vec<Range<usize>> {
 /// The regex passes. Regexes run block by block: a hit never spans two
 /// blocks (a heading and the paragraph under it are separate texts), and
 /// `^`/`$` are a block's start and end. One pass of the set over the
-/// document, segment by segment, says which regexes match where; each runs
-/// only over the blocks of those segments (side by side with `parallel`).
+/// document, segment by segment, says where each regex has a match end;
+/// each runs only over the blocks with one (side by side with `parallel`).
+/// A match of a regex in a block ends in that block, so the set finds that
+/// end too; it may also find ends a block's regex does not (a match that
+/// starts in the block before), which only costs that regex a block.
 /// Hits go into `hits`, by matcher.
 fn regex_hits(
     doc: &Document<'_>,
@@ -294,14 +297,41 @@ fn regex_hits(
     match &m.regex_set {
         Some(set) => {
             stats.regex_set_passes = 1;
+            // For each regex, the last block given to it.
+            let mut last_block = vec![usize::MAX; regions.len()];
             for seg in segments(blocks) {
-                let seg = &blocks[seg];
-                let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+                let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1))
+                else {
                     continue;
                 };
-                for i in set.matching(&text[first.text.start..last.text.end]) {
-                    if !set.absolute_anchors[i] {
-                        regions[i].extend(seg.iter().map(|b| b.text.clone()));
+                let base = first.text.start;
+                // Ends come in order: the block of the latest one.
+                let mut b = seg.start;
+                let searched = set.match_ends(&text[base..last.text.end], |i, end| {
+                    let end = base + end;
+                    while b < seg.end && blocks[b].text.end < end {
+                        b += 1;
+                    }
+                    if b < seg.end
+                        && blocks[b].text.start < end
+                        && last_block[i] != b
+                        && !set.absolute_anchors[i]
+                    {
+                        last_block[i] = b;
+                        regions[i].push(blocks[b].text.clone());
+                    }
+                });
+                if searched.is_err() {
+                    // The set gave up: every regex runs over every block of
+                    // the segment.
+                    for (i, r) in regions.iter_mut().enumerate() {
+                        if !set.absolute_anchors[i] {
+                            while r.last().is_some_and(|l| l.start >= base) {
+                                r.pop();
+                            }
+                            r.extend(blocks[seg.clone()].iter().map(|b| b.text.clone()));
+                            last_block[i] = seg.end - 1;
+                        }
                     }
                 }
             }
@@ -320,7 +350,10 @@ fn regex_hits(
     stats.regex_passes = matching.len();
     stats.regex_bytes = regions.iter().flatten().map(|r| r.len()).sum();
     let run = |&i: &usize| {
-        let re = RuleRegex::new(&m.regexes[i]);
+        let re = RuleRegex {
+            re: &m.regexes[i],
+            shape: m.regex_shapes[i],
+        };
         let found: Vec<Range<usize>> = regions[i]
             .iter()
             .flat_map(|r| re.ranges(text, r.clone()))
@@ -340,25 +373,13 @@ fn regex_hits(
     stats
 }
 
-/// A rule regex with what its hits need, read once per document.
+/// A rule regex with what its hits need.
 struct RuleRegex<'r> {
     re: &'r regex::Regex,
-    /// Patterns run with ASCII word boundaries; a hit glued to a non-ASCII
-    /// letter is inside a word after all.
-    bounded: bool,
-    /// A group named `match` narrows the hit to itself.
-    narrowed: bool,
+    shape: RegexShape,
 }
 
-impl<'r> RuleRegex<'r> {
-    fn new(re: &'r regex::Regex) -> Self {
-        RuleRegex {
-            re,
-            bounded: re.as_str().contains("(?-u:\\b"),
-            narrowed: re.capture_names().any(|n| n == Some(MATCH_GROUP)),
-        }
-    }
-
+impl RuleRegex<'_> {
     /// The non-empty hits in the block `text[within]`, as ranges of `text`.
     /// The bytes beside a block are block separators (line feeds), so word
     /// boundaries at its edges read as they do in `text`.
@@ -366,10 +387,10 @@ impl<'r> RuleRegex<'r> {
         let base = within.start;
         let hay = &text[within];
         let keep = |range: &Range<usize>| {
-            !range.is_empty() && (!self.bounded || classes::unicode_bounded(text, range))
+            !range.is_empty() && (!self.shape.bounded || classes::unicode_bounded(text, range))
         };
         let at = |r: Range<usize>| base + r.start..base + r.end;
-        if self.narrowed {
+        if self.shape.narrowed {
             self.re
                 .captures_iter(hay)
                 .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))

@@ -105,7 +105,7 @@ fn render_all(text: &str, found: &[Diagnostic]) {
         (Box::new(Human::new(false)), false),
         (Box::new(Concise), false),
         (Box::new(Json::new()), true),
-        (Box::new(JsonLines), false),
+        (Box::new(JsonLines::default()), false),
         (Box::new(Github), false),
         (Box::new(Sarif::new(SHIPPED.catalog())), true),
         (Box::new(Rdjson::new()), true),

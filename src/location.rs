@@ -26,15 +26,13 @@ impl LineIndex {
         let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
         let mut starts = vec![bom];
         let bytes = src.as_bytes();
-        let mut i = bom;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
+        // A `\r` before a `\n` ends nothing: the `\n` ends the line.
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', &bytes[bom..])
+                .map(|i| bom + i)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         LineIndex {
             starts,
             last: std::cell::Cell::new((0, usize::MAX, 0)),
@@ -124,6 +122,23 @@ mod tests {
             .collect();
         assert_eq!(forward, fresh);
         assert_eq!(backward.into_iter().rev().collect::<Vec<_>>(), fresh);
+    }
+
+    proptest::proptest! {
+        /// Line starts agree with a byte-by-byte reading of the terminators.
+        #[test]
+        fn line_starts_agree_with_a_byte_loop(src in "(\\PC|[\r\n]){0,40}") {
+            let bytes = src.as_bytes();
+            let bom = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+            let mut oracle = vec![bom];
+            for i in bom..bytes.len() {
+                let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+                if bytes[i] == b'\n' || lone_cr {
+                    oracle.push(i + 1);
+                }
+            }
+            proptest::prop_assert_eq!(LineIndex::new(&src).starts, oracle);
+        }
     }
 
     #[test]

@@ -32,10 +32,18 @@ fn each_document_is_scanned_once_by_the_automaton_and_the_regex_set() {
         );
         assert!(stats.class_passes <= CLASSES, "{size} bytes: {stats:?}");
         // And each of those runs only over the parts of the text where the
-        // set found it, not over the whole document.
+        // set found it, not over the whole document: only the blocks where
+        // the set found one of its matches end, so that all of them
+        // together read less than the document once (running each over
+        // the 1 KiB segments the set searches read about twice as much).
         if size >= 40_000 {
             assert!(
                 stats.regex_bytes * 3 < stats.regex_passes * doc.text().len(),
+                "{size} bytes: {stats:?}, lint text {}",
+                doc.text().len()
+            );
+            assert!(
+                stats.regex_bytes < doc.text().len(),
                 "{size} bytes: {stats:?}, lint text {}",
                 doc.text().len()
             );
@@ -138,4 +146,31 @@ fn a_pattern_the_set_cannot_gate_runs_alone_on_every_block() {
         gated.regex_bytes + every_block,
         "{stats:?}"
     );
+}
+
+#[test]
+fn a_set_search_that_gives_up_runs_each_regex_once_over_its_segment() {
+    // A Unicode `\<` left in a user's pattern: the set's search gives up at
+    // the first non-ASCII letter, after finding the first block's match.
+    // Every regex then runs over every block of the segment, each once.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("demo.yaml"),
+        "id: demo\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\>']\n",
+    )
+    .unwrap();
+    let lib = RuleLibrary::load(&LoadOptions {
+        default_rules: false,
+        rule_dirs: vec![dir.path().to_path_buf()],
+    })
+    .unwrap();
+    let set = RuleSet::compile(&lib, &Selection::default()).unwrap();
+    let text = "We booked a demo here.\n\nThe café had a demo too.\n";
+    let doc = Document::parse(text, Format::Markdown);
+    let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+    let starts: Vec<usize> = found.iter().map(|d| d.range.start).collect();
+    assert_eq!(starts, [12, 40], "{found:?}");
+    let blocks: usize = doc.blocks().iter().map(|b| b.text.len()).sum();
+    assert_eq!(stats.regex_passes, 1);
+    assert_eq!(stats.regex_bytes, blocks, "{stats:?}");
 }

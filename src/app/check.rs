@@ -177,7 +177,7 @@ fn renderer(args: &CheckArgs, rules: &RuleSet, fail_on: FailOn, color: bool) -> 
         OutputFormat::Human => Box::new(Human::new(color).quiet(args.quiet)),
         OutputFormat::Concise => Box::new(Concise),
         OutputFormat::Json => Box::new(Json::new()),
-        OutputFormat::Jsonl => Box::new(JsonLines),
+        OutputFormat::Jsonl => Box::new(JsonLines::default()),
         OutputFormat::Github => Box::new(Github),
         OutputFormat::Sarif => Box::new(Sarif::new(rules.catalog())),
         OutputFormat::Rdjson => Box::new(Rdjson::new()),

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{FileReport, Located, Renderer};
+use super::{FileReport, Renderer};
 use crate::location::LineIndex;
 
 #[derive(Debug, Default)]
@@ -16,11 +16,17 @@ impl Renderer for Concise {
         }
         let index = LineIndex::new(r.source);
         for d in r.diagnostics {
-            let l = Located::new(r.path, r.source, &index, d);
+            // Only the start: a full `Located` would also place the fix.
+            let at = index.position(r.source, d.range.start);
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}",
-                l.path, l.line, l.column, l.severity, l.rule, l.message
+                r.path,
+                at.line,
+                at.column,
+                d.severity.as_str(),
+                d.rule_id(),
+                d.message
             )?;
         }
         Ok(())

@@ -9,11 +9,17 @@ use crate::location::LineIndex;
 #[derive(Debug, Default)]
 pub struct Json {
     first: bool,
+    /// A file's objects, written out in one piece: serde writes many small
+    /// pieces, each a call through `dyn Write` when written straight out.
+    buf: Vec<u8>,
 }
 
 impl Json {
     pub fn new() -> Self {
-        Json { first: true }
+        Json {
+            first: true,
+            buf: Vec::new(),
+        }
     }
 }
 
@@ -28,12 +34,15 @@ impl Renderer for Json {
             return Ok(());
         }
         let index = LineIndex::new(r.source);
+        self.buf.clear();
         for d in r.diagnostics {
-            out.write_all(if self.first { b"\n  " } else { b",\n  " })?;
+            self.buf
+                .extend_from_slice(if self.first { b"\n  " } else { b",\n  " });
             self.first = false;
-            serde_json::to_writer(&mut *out, &Located::new(r.path, r.source, &index, d))?;
+            serde_json::to_writer(&mut self.buf, &Located::new(r.path, r.source, &index, d))?;
+            flush_full(out, &mut self.buf)?;
         }
-        Ok(())
+        out.write_all(&self.buf)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
@@ -43,7 +52,10 @@ impl Renderer for Json {
 
 /// One finding per line, the same objects as [`Json`].
 #[derive(Debug, Default)]
-pub struct JsonLines;
+pub struct JsonLines {
+    /// A file's lines, written out in one piece (see [`Json`]).
+    buf: Vec<u8>,
+}
 
 impl Renderer for JsonLines {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport<'_>) -> io::Result<()> {
@@ -51,10 +63,25 @@ impl Renderer for JsonLines {
             return Ok(());
         }
         let index = LineIndex::new(r.source);
+        self.buf.clear();
         for d in r.diagnostics {
-            serde_json::to_writer(&mut *out, &Located::new(r.path, r.source, &index, d))?;
-            out.write_all(b"\n")?;
+            serde_json::to_writer(&mut self.buf, &Located::new(r.path, r.source, &index, d))?;
+            self.buf.push(b'\n');
+            flush_full(out, &mut self.buf)?;
         }
-        Ok(())
+        out.write_all(&self.buf)
     }
 }
+
+/// Writes `buf` out once it holds [`BUF_BYTES`], so a file with many
+/// findings is never held whole.
+fn flush_full(out: &mut dyn Write, buf: &mut Vec<u8>) -> io::Result<()> {
+    if buf.len() >= BUF_BYTES {
+        out.write_all(buf)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// How much of a file's report the JSON formats gather before writing.
+const BUF_BYTES: usize = 64 * 1024;

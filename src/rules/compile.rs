@@ -13,10 +13,10 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
-use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::Input;
+use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Input, PatternSet};
 use regex_syntax::hir::Look;
 use serde_saphyr::Spanned;
 
@@ -156,6 +156,8 @@ pub(crate) struct Matchers {
     /// For each automaton pattern, the matchers that own it.
     pub phrase_owners: Vec<Vec<MatcherId>>,
     pub regexes: Vec<Regex>,
+    /// For each regex, what its hits need.
+    pub regex_shapes: Vec<RegexShape>,
     /// All of `regexes` in one set: one pass tells which of them match a
     /// document at all, so only those run (`None` without regexes, or when
     /// the set cannot be built, e.g. too big: then every regex runs).
@@ -169,6 +171,27 @@ pub(crate) struct Matchers {
 
 type CachePoolFn =
     Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// What the hits of a rule regex need, read once when rules are compiled.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RegexShape {
+    /// The pattern runs with ASCII word boundaries; a hit glued to a
+    /// non-ASCII letter is inside a word after all.
+    pub bounded: bool,
+    /// A group named `match` narrows the hit to itself.
+    pub narrowed: bool,
+}
+
+impl RegexShape {
+    fn of(re: &Regex) -> Self {
+        RegexShape {
+            bounded: re.as_str().contains("(?-u:\\b"),
+            narrowed: re
+                .capture_names()
+                .any(|n| n == Some(crate::engine::MATCH_GROUP)),
+        }
+    }
+}
 
 /// Every rule regex in one lazy DFA that only says which of them match a
 /// text: what `regex::RegexSet` does, without the reverse automaton and
@@ -184,6 +207,10 @@ pub(crate) struct RegexGate {
     /// pattern matches, so it runs over every block.
     pub absolute_anchors: Vec<bool>,
 }
+
+/// A regex-set search the lazy DFA gave up on.
+#[derive(Debug)]
+pub(crate) struct GaveUp;
 
 impl std::fmt::Debug for RegexGate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -240,19 +267,43 @@ impl RegexGate {
         })
     }
 
-    /// The indexes of the patterns that match somewhere in `haystack`, in
-    /// order. A search the lazy DFA gives up on (a Unicode word boundary in
-    /// a user's pattern meeting non-ASCII text) answers "all of them", which
-    /// only costs the single regexes a pass.
-    pub(crate) fn matching(&self, haystack: &str) -> Vec<usize> {
-        let mut found = PatternSet::new(self.dfa.pattern_len());
+    /// Calls `found(pattern, end)` for every offset of `haystack` where a
+    /// match of a pattern ends (from any start), in order of `end`. `Err`
+    /// when the lazy DFA gives up (a Unicode word boundary in a user's
+    /// pattern meeting non-ASCII text): the caller must then take every
+    /// pattern as matching anywhere, which only costs the single regexes a
+    /// pass.
+    pub(crate) fn match_ends(
+        &self,
+        haystack: &str,
+        mut found: impl FnMut(usize, usize),
+    ) -> Result<(), GaveUp> {
         let mut cache = self.caches.get();
-        match self
-            .dfa
-            .try_which_overlapping_matches(&mut cache, &Input::new(haystack), &mut found)
-        {
-            Ok(()) => found.iter().map(|p| p.as_usize()).collect(),
-            Err(_) => (0..self.dfa.pattern_len()).collect(),
+        let input = Input::new(haystack);
+        let mut state = OverlappingState::start();
+        loop {
+            self.dfa
+                .try_search_overlapping_fwd(&mut cache, &input, &mut state)
+                .map_err(|_| GaveUp)?;
+            match state.get_match() {
+                Some(m) => found(m.pattern().as_usize(), m.offset()),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// The patterns that match somewhere in `haystack`, in order (all of
+    /// them when the search gives up).
+    #[cfg(test)]
+    fn matching(&self, haystack: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        match self.match_ends(haystack, |p, _| found.push(p)) {
+            Ok(()) => {
+                found.sort_unstable();
+                found.dedup();
+                found
+            }
+            Err(GaveUp) => (0..self.dfa.pattern_len()).collect(),
         }
     }
 }
@@ -1378,6 +1429,7 @@ impl<'l> Builder<'l> {
             regex_set,
             phrases: self.phrases,
             phrase_owners: self.phrase_owners,
+            regex_shapes: self.regexes.iter().map(RegexShape::of).collect(),
             regexes: self.regexes,
             regex_owners: self.regex_owners,
             count: self.count as usize,
@@ -1464,6 +1516,11 @@ mod tests {
         // every pattern is reported (a superset is safe, the single regexes
         // decide).
         assert_eq!(gate.matching("é dog"), vec![0, 1, 2]);
+        // Where matches end, from any start, in order.
+        let mut ends = Vec::new();
+        gate.match_ends("cats\nbook a demo\ncat", |p, end| ends.push((p, end)))
+            .unwrap();
+        assert_eq!(ends, [(0, 4), (1, 16), (0, 20)]);
         // `\A` and `\z` (not `^` and `$`) cannot be placed by the gate.
         let anchored = RegexGate::new(&["\\Abook", "^book$", "demo\\z"]).unwrap();
         assert_eq!(anchored.absolute_anchors, vec![true, false, true]);
