@@ -249,9 +249,10 @@ fn phrase_hits(text: &str, m: &Matchers, hits: &mut [Vec<Range<usize>>]) -> usiz
 }
 
 /// Blocks are grouped into segments of at least this much lint text for
-/// the regex-set pass: small enough that a regex the set finds in one
-/// segment skips the rest of the document, large enough that the cost of
-/// starting a search stays small.
+/// the regex-set pass, so that the cost of starting a search stays small.
+/// (The set reports match ends, so a segment's size no longer decides
+/// which blocks a regex runs over; when a search gives up, every regex
+/// runs over that one segment.)
 const SEGMENT_BYTES: usize = 1024;
 
 /// Consecutive blocks (by index) holding at least [`SEGMENT_BYTES`] of text

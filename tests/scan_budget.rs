@@ -101,12 +101,7 @@ fn more_rules_do_not_mean_more_passes() {
         )
         .unwrap();
     }
-    let lib = RuleLibrary::load(&LoadOptions {
-        default_rules: false,
-        rule_dirs: vec![dir.path().to_path_buf()],
-    })
-    .unwrap();
-    let set = RuleSet::compile(&lib, &Selection::default()).unwrap();
+    let set = with_rules_in(dir.path(), false);
     assert_eq!(set.regex_count(), 1);
     let text = "Our world-class synergies, phrase 12 and phrase 299.\n".repeat(50);
     let doc = Document::parse(&text, Format::Markdown);
@@ -126,15 +121,7 @@ fn a_pattern_the_set_cannot_gate_runs_alone_on_every_block() {
         "id: opening\ncategory: unspecific\nmessage: m\nwhy: w\npatterns: ['\\A(?:welcome|hello)\\b']\n",
     )
     .unwrap();
-    let with_anchor = RuleSet::compile(
-        &RuleLibrary::load(&LoadOptions {
-            default_rules: true,
-            rule_dirs: vec![dir.path().to_path_buf()],
-        })
-        .unwrap(),
-        &Selection::default(),
-    )
-    .unwrap();
+    let with_anchor = with_rules_in(dir.path(), true);
     let text = corpus::Gen::new(21).document(40_000);
     let doc = Document::parse(&text, Format::Markdown);
     let (_, gated) = lint_with_stats(&doc, &shipped(), LintOptions::default());
@@ -159,12 +146,7 @@ fn a_set_search_that_gives_up_runs_each_regex_once_over_its_segment() {
         "id: demo\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\>']\n",
     )
     .unwrap();
-    let lib = RuleLibrary::load(&LoadOptions {
-        default_rules: false,
-        rule_dirs: vec![dir.path().to_path_buf()],
-    })
-    .unwrap();
-    let set = RuleSet::compile(&lib, &Selection::default()).unwrap();
+    let set = with_rules_in(dir.path(), false);
     let text = "We booked a demo here.\n\nThe café had a demo too.\n";
     let doc = Document::parse(text, Format::Markdown);
     let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
@@ -173,4 +155,14 @@ fn a_set_search_that_gives_up_runs_each_regex_once_over_its_segment() {
     let blocks: usize = doc.blocks().iter().map(|b| b.text.len()).sum();
     assert_eq!(stats.regex_passes, 1);
     assert_eq!(stats.regex_bytes, blocks, "{stats:?}");
+}
+
+/// The rules in `dir`, with the default packs or without.
+fn with_rules_in(dir: &std::path::Path, default_rules: bool) -> RuleSet {
+    let lib = RuleLibrary::load(&LoadOptions {
+        default_rules,
+        rule_dirs: vec![dir.to_path_buf()],
+    })
+    .unwrap();
+    RuleSet::compile(&lib, &Selection::default()).unwrap()
 }
