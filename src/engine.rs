@@ -272,6 +272,27 @@ fn segments(blocks: &[Block]) -> Vec<Range<usize>> {
     out
 }
 
+/// Where in a block a regex must look: the block (by index) and, inside
+/// it, the window `from..to` holding every match it can make there. A
+/// block's windows are consecutive in a region, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Span {
+    block: usize,
+    from: usize,
+    to: usize,
+}
+
+impl Span {
+    fn whole(blocks: &[Block], block: usize) -> Self {
+        let text = &blocks[block].text;
+        Span {
+            block,
+            from: text.start,
+            to: text.end,
+        }
+    }
+}
+
 /// The regex passes. Regexes run block by block: a hit never spans two
 /// blocks (a heading and the paragraph under it are separate texts), and
 /// `^`/`$` are a block's start and end. One pass of the set over the
@@ -280,7 +301,9 @@ fn segments(blocks: &[Block]) -> Vec<Range<usize>> {
 /// A match of a regex in a block ends in that block, so the set finds that
 /// end too; it may also find ends a block's regex does not (a match that
 /// starts in the block before), which only costs that regex a block.
-/// Hits go into `hits`, by matcher.
+/// A regex whose matches are at most L bytes long looks only at the
+/// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]),
+/// which matters in long blocks. Hits go into `hits`, by matcher.
 fn regex_hits(
     doc: &Document<'_>,
     m: &Matchers,
@@ -290,16 +313,18 @@ fn regex_hits(
     let text = doc.text();
     let blocks = doc.blocks();
     let mut stats = ScanStats::default();
-    // For each regex, the lint-text ranges it runs over.
+    // For each regex, where it runs.
     // (Text outside every block, such as MDX import lines, is not prose:
     // no regex runs there, and findings there would be dropped anyway.)
-    let mut regions: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.regexes.len()];
-    let every_block = || blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+    let mut regions: Vec<Vec<Span>> = vec![Vec::new(); m.regexes.len()];
+    let every_block = || {
+        (0..blocks.len())
+            .map(|b| Span::whole(blocks, b))
+            .collect::<Vec<_>>()
+    };
     match &m.regex_set {
         Some(set) => {
             stats.regex_set_passes = 1;
-            // For each regex, the last block given to it.
-            let mut last_block = vec![usize::MAX; regions.len()];
             for seg in segments(blocks) {
                 let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1))
                 else {
@@ -313,13 +338,25 @@ fn regex_hits(
                     while b < seg.end && blocks[b].text.end < end {
                         b += 1;
                     }
-                    if b < seg.end
-                        && blocks[b].text.start < end
-                        && last_block[i] != b
-                        && !set.absolute_anchors[i]
-                    {
-                        last_block[i] = b;
-                        regions[i].push(blocks[b].text.clone());
+                    if b == seg.end || blocks[b].text.start >= end || set.absolute_anchors[i] {
+                        return;
+                    }
+                    let region = &mut regions[i];
+                    let Some(len) = set.max_len[i] else {
+                        if region.last().is_none_or(|s| s.block != b) {
+                            region.push(Span::whole(blocks, b));
+                        }
+                        return;
+                    };
+                    let from = end.saturating_sub(len).max(blocks[b].text.start);
+                    match region.last_mut() {
+                        // Windows that meet are one.
+                        Some(last) if last.block == b && from <= last.to => last.to = end,
+                        _ => region.push(Span {
+                            block: b,
+                            from,
+                            to: end,
+                        }),
                     }
                 });
                 if searched.is_err() {
@@ -327,11 +364,10 @@ fn regex_hits(
                     // the segment.
                     for (i, r) in regions.iter_mut().enumerate() {
                         if !set.absolute_anchors[i] {
-                            while r.last().is_some_and(|l| l.start >= base) {
+                            while r.last().is_some_and(|s| s.block >= seg.start) {
                                 r.pop();
                             }
-                            r.extend(blocks[seg.clone()].iter().map(|b| b.text.clone()));
-                            last_block[i] = seg.end - 1;
+                            r.extend(seg.clone().map(|b| Span::whole(blocks, b)));
                         }
                     }
                 }
@@ -349,16 +385,21 @@ fn regex_hits(
         .filter(|&i| !regions[i].is_empty())
         .collect();
     stats.regex_passes = matching.len();
-    stats.regex_bytes = regions.iter().flatten().map(|r| r.len()).sum();
+    stats.regex_bytes = regions.iter().flatten().map(|s| s.to - s.from).sum();
     let run = |&i: &usize| {
         let re = RuleRegex {
             re: &m.regexes[i],
             shape: m.regex_shapes[i],
         };
-        let found: Vec<Range<usize>> = regions[i]
-            .iter()
-            .flat_map(|r| re.ranges(text, r.clone()))
-            .collect();
+        let mut found = Vec::new();
+        for windows in regions[i].chunk_by(|a, b| a.block == b.block) {
+            re.hits_in(
+                text,
+                blocks[windows[0].block].text.clone(),
+                windows,
+                &mut found,
+            );
+        }
         (i, found)
     };
     let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
@@ -381,28 +422,81 @@ struct RuleRegex<'r> {
 }
 
 impl RuleRegex<'_> {
-    /// The non-empty hits in the block `text[within]`, as ranges of `text`.
-    /// The bytes beside a block are block separators (line feeds), so word
-    /// boundaries at its edges read as they do in `text`.
-    fn ranges(&self, text: &str, within: Range<usize>) -> Vec<Range<usize>> {
-        let base = within.start;
-        let hay = &text[within];
+    /// Adds to `out` the non-empty hits in the block `text[block]`, as
+    /// ranges of `text`: those the regex finds reading the whole block,
+    /// left to right. The bytes beside a block are block separators (line
+    /// feeds), so word boundaries at its edges read as they do in `text`.
+    ///
+    /// With `windows` narrower than the block, it reads only from each
+    /// window on. That finds the same matches: every match lies inside one
+    /// window (it ends where the set saw an end, within the longest match
+    /// of it, and meeting windows are merged), so no match starts in the
+    /// text a search skips, and a search from a window's start (which keeps
+    /// the text before it as context for `\b`) finds the match a reading
+    /// of the whole block would find next.
+    fn hits_in(
+        &self,
+        text: &str,
+        block: Range<usize>,
+        windows: &[Span],
+        out: &mut Vec<Range<usize>>,
+    ) {
+        let base = block.start;
+        let hay = &text[block.clone()];
         let keep = |range: &Range<usize>| {
             !range.is_empty() && (!self.shape.bounded || classes::unicode_bounded(text, range))
         };
         let at = |r: Range<usize>| base + r.start..base + r.end;
-        if self.shape.narrowed {
-            self.re
-                .captures_iter(hay)
-                .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))
-                .filter(keep)
-                .collect()
-        } else {
-            self.re
-                .find_iter(hay)
-                .map(|f| at(f.range()))
-                .filter(keep)
-                .collect()
+        if let [only] = windows
+            && only.from == block.start
+            && only.to == block.end
+        {
+            if self.shape.narrowed {
+                out.extend(
+                    self.re
+                        .captures_iter(hay)
+                        .filter_map(|caps| caps.name(MATCH_GROUP).map(|g| at(g.range())))
+                        .filter(keep),
+                );
+            } else {
+                out.extend(self.re.find_iter(hay).map(|f| at(f.range())).filter(keep));
+            }
+            return;
+        }
+        // Windows only come from regexes that never match the empty
+        // string: each match moves `pos` on.
+        let mut pos = 0;
+        let mut w = 0;
+        loop {
+            while w < windows.len() && windows[w].to - base <= pos {
+                w += 1;
+            }
+            let Some(window) = windows.get(w).filter(|_| pos <= hay.len()) else {
+                return;
+            };
+            pos = pos.max(window.from - base);
+            let (whole, hit) = if self.shape.narrowed {
+                let Some(caps) = self.re.captures_at(hay, pos) else {
+                    return;
+                };
+                let whole = caps.get(0).map_or(pos..pos, |g| g.range());
+                (whole, caps.name(MATCH_GROUP).map(|g| g.range()))
+            } else {
+                let Some(f) = self.re.find_at(hay, pos) else {
+                    return;
+                };
+                (f.range(), Some(f.range()))
+            };
+            // Not empty (see above); were it, step past it as `find_iter`
+            // does rather than loop on one spot.
+            pos = if whole.is_empty() {
+                whole.end + hay[whole.end..].chars().next().map_or(1, char::len_utf8)
+            } else {
+                whole.end
+            };
+            if let Some(hit) = hit.map(at).filter(keep) {
+                out.push(hit);
+            }
         }
     }
 }
@@ -1645,6 +1739,56 @@ mod tests {
                 windowed.extend(non_overlapping_after(inside, &mut last_end));
             }
             proptest::prop_assert_eq!(windowed, non_overlapping(hits));
+        }
+    }
+
+    /// Rules with a regex each: bounded ones (read in windows around the
+    /// ends the set reports), unbounded ones (read whole), one narrowed to
+    /// a group, one whose matches can sit side by side.
+    const WINDOW_RULES: [&str; 6] = [
+        "id: a\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bbook\\s(?:a|the)\\s(?:demo|tool)\\b']\n",
+        "id: b\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bthe\\s(?:[\\w-]+\\s){0,2}?tool\\b']\n",
+        "id: c\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\b(?<match>very)\\s(?:fast|best)\\b']\n",
+        "id: d\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bwe\\b[^.!?]{0,30}?\\bdemo\\b']\n",
+        "id: e\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['a\\sa']\n",
+        "id: f\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bcats?\\b']\n",
+    ];
+
+    proptest::proptest! {
+        /// The regex hits of a document, each regex run only where the set
+        /// saw its matches end (in windows, for the bounded ones), are the
+        /// hits of every regex reading every block whole.
+        #[test]
+        fn regexes_placed_by_the_set_find_what_reading_every_block_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "we", "book", "a", "the", "demo", "tool", "very", "fast", "best",
+                    "cats", "cat", "café", "x", ".", "\n\n", "\n\n", "world-class",
+                ]),
+                0..700,
+            ),
+            parallel in proptest::bool::ANY,
+        ) {
+            let set = crate::rules::test_set(&WINDOW_RULES);
+            let text = words.join(" ");
+            let doc = Document::parse(&text, crate::Format::Markdown);
+            let m = &set.matchers;
+            let mut placed = vec![Vec::new(); m.count];
+            regex_hits(&doc, m, &mut placed, parallel);
+            let blocks = doc.blocks();
+            let mut whole = vec![Vec::new(); m.count];
+            for (i, re) in m.regexes.iter().enumerate() {
+                let re = RuleRegex { re, shape: m.regex_shapes[i] };
+                let mut found = Vec::new();
+                for b in 0..blocks.len() {
+                    let span = Span::whole(blocks, b);
+                    re.hits_in(doc.text(), blocks[b].text.clone(), &[span], &mut found);
+                }
+                for &owner in &m.regex_owners[i] {
+                    whole[owner as usize].extend(found.iter().cloned());
+                }
+            }
+            proptest::prop_assert_eq!(placed, whole);
         }
     }
 

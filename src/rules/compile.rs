@@ -206,6 +206,10 @@ pub(crate) struct RegexGate {
     /// and end but `\A` and `\z` do not. The gate cannot say where such a
     /// pattern matches, so it runs over every block.
     pub absolute_anchors: Vec<bool>,
+    /// For each pattern, the longest match it can make in bytes, when it
+    /// has a longest and never matches the empty string: every match then
+    /// lies within that many bytes before the end the gate reports.
+    pub max_len: Vec<Option<usize>>,
 }
 
 /// A regex-set search the lazy DFA gave up on.
@@ -239,6 +243,15 @@ impl RegexGate {
                 looks.contains(Look::Start) || looks.contains(Look::End)
             })
             .collect();
+        let max_len = hirs
+            .iter()
+            .map(|hir| {
+                let props = hir.properties();
+                props
+                    .maximum_len()
+                    .filter(|_| props.minimum_len().is_some_and(|min| min > 0))
+            })
+            .collect();
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -264,6 +277,7 @@ impl RegexGate {
             dfa,
             caches: Pool::new(create),
             absolute_anchors,
+            max_len,
         })
     }
 
@@ -1524,6 +1538,13 @@ mod tests {
         // `\A` and `\z` (not `^` and `$`) cannot be placed by the gate.
         let anchored = RegexGate::new(&["\\Abook", "^book$", "demo\\z"]).unwrap();
         assert_eq!(anchored.absolute_anchors, vec![true, false, true]);
+        // Longest matches, in bytes: case-insensitive, `k` may be the
+        // three-byte Kelvin sign, and `\s` a three-byte space (6 + 3 + 4 +
+        // 3 + 4); none for an unbounded pattern or one that can match the
+        // empty string.
+        let lengths =
+            RegexGate::new(&["book\\s(?:a|your)\\sdemo", "demo\\w+", "(?:demo)?"]).unwrap();
+        assert_eq!(lengths.max_len, vec![Some(20), None, None]);
     }
 
     #[test]
