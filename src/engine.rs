@@ -66,8 +66,9 @@ pub struct ScanStats {
     pub regex_set_passes: usize,
     /// Passes of single regexes: only those the set found in the document.
     pub regex_passes: usize,
-    /// Bytes of lint text those regexes ran over, together: each runs only
-    /// over the blocks of the segments where the set found it.
+    /// Bytes of lint text those regexes were given, together: each runs
+    /// only over the blocks where the set saw one of its matches end, and
+    /// one with a longest match only over windows around those ends.
     pub regex_bytes: usize,
     /// Built-in classes computed, in one sentence (or block) or more; each
     /// class runs at most once over any sentence or block.

@@ -158,9 +158,10 @@ pub(crate) struct Matchers {
     pub regexes: Vec<Regex>,
     /// For each regex, what its hits need.
     pub regex_shapes: Vec<RegexShape>,
-    /// All of `regexes` in one set: one pass tells which of them match a
-    /// document at all, so only those run (`None` without regexes, or when
-    /// the set cannot be built, e.g. too big: then every regex runs).
+    /// All of `regexes` in one set: one pass tells where each of them has
+    /// matches ending, so only those run, and only there (`None` without
+    /// regexes, or when the set cannot be built, e.g. too big: then every
+    /// regex runs over every block).
     pub regex_set: Option<RegexGate>,
     /// For each regex, the matchers that own it.
     pub regex_owners: Vec<Vec<MatcherId>>,
@@ -193,9 +194,10 @@ impl RegexShape {
     }
 }
 
-/// Every rule regex in one lazy DFA that only says which of them match a
-/// text: what `regex::RegexSet` does, without the reverse automaton and
-/// capture states a set never uses, which made it a third of start-up.
+/// Every rule regex in one lazy DFA that only says where their matches end
+/// (from any start): a `regex::RegexSet` says less (which of them match)
+/// and builds a reverse automaton and capture states a set never uses,
+/// which made it a third of start-up.
 pub(crate) struct RegexGate {
     dfa: DFA,
     /// One search cache per thread, as `regex::Regex` keeps them.
@@ -266,7 +268,7 @@ impl RegexGate {
                     .match_kind(regex_automata::MatchKind::All)
                     .cache_capacity(REGEX_SET_SIZE_LIMIT)
                     // A Unicode `\b` left in a user's pattern (`\<`):
-                    // searches of non-ASCII text give up (see `matching`).
+                    // searches of non-ASCII text give up (see `match_ends`).
                     .unicode_word_boundary(true),
             )
             .build_from_nfa(nfa)
