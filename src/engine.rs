@@ -68,7 +68,9 @@ pub struct ScanStats {
     pub regex_passes: usize,
     /// Bytes of lint text those regexes were given, together: each runs
     /// only over the blocks where the set saw one of its matches end, and
-    /// one with a longest match only over windows around those ends.
+    /// one with a longest match only over windows around those ends. (A
+    /// search from a window that holds no match of its own reads on to the
+    /// next match, which this does not count.)
     pub regex_bytes: usize,
     /// Built-in classes computed, in one sentence (or block) or more; each
     /// class runs at most once over any sentence or block.
@@ -301,7 +303,8 @@ impl Span {
 /// each runs only over the blocks with one (side by side with `parallel`).
 /// A match of a regex in a block ends in that block, so the set finds that
 /// end too; it may also find ends a block's regex does not (a match that
-/// starts in the block before), which only costs that regex a block.
+/// starts in the block before, one inside another match), which only
+/// costs that regex a block, or a search from a window on to its next match.
 /// A regex whose matches are at most L bytes long looks only at the
 /// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]),
 /// which matters in long blocks. Hits go into `hits`, by matcher.

@@ -228,7 +228,10 @@ impl std::fmt::Debug for RegexGate {
 
 impl RegexGate {
     /// Compiles `patterns` (already rewritten with ASCII word boundaries)
-    /// case-insensitive and multi-line, as the rule regexes are matched.
+    /// case-insensitive, as the rule regexes are matched, and multi-line:
+    /// a segment holds several blocks, each between line feeds, and `^`/`$`
+    /// must hold at the edges of each as they do at the edges of the one
+    /// block a rule regex reads.
     fn new(patterns: &[&str]) -> Result<Self, String> {
         let mut parser = regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
