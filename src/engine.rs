@@ -1748,14 +1748,20 @@ mod tests {
 
     /// Rules with a regex each: bounded ones (read in windows around the
     /// ends the set reports), unbounded ones (read whole), one narrowed to
-    /// a group, one whose matches can sit side by side.
-    const WINDOW_RULES: [&str; 6] = [
+    /// a group, one whose matches can sit side by side, block anchors, a
+    /// leftmost-first choice, and a Unicode `\<` that makes the set give
+    /// up on "café".
+    const WINDOW_RULES: [&str; 10] = [
         "id: a\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bbook\\s(?:a|the)\\s(?:demo|tool)\\b']\n",
         "id: b\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bthe\\s(?:[\\w-]+\\s){0,2}?tool\\b']\n",
         "id: c\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\b(?<match>very)\\s(?:fast|best)\\b']\n",
         "id: d\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bwe\\b[^.!?]{0,30}?\\bdemo\\b']\n",
         "id: e\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['a\\sa']\n",
         "id: f\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bcats?\\b']\n",
+        "id: g\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['^we\\s\\w+', '\\w+\\stool$']\n",
+        "id: h\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['(?:a\\sa|a)\\s(?:book|a\\sbook)']\n",
+        "id: i\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\s(?:x|tool)']\n",
+        "id: j\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['(?:very\\s)+fast']\n",
     ];
 
     proptest::proptest! {
