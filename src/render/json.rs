@@ -9,8 +9,9 @@ use crate::location::LineIndex;
 #[derive(Debug, Default)]
 pub struct Json {
     first: bool,
-    /// A file's objects, written out in one piece: serde writes many small
-    /// pieces, each a call through `dyn Write` when written straight out.
+    /// A file's objects, gathered and written out in pieces of about
+    /// [`BUF_BYTES`]: serde writes many small pieces, each a call through
+    /// `dyn Write` when written straight out.
     buf: Vec<u8>,
 }
 
@@ -53,7 +54,7 @@ impl Renderer for Json {
 /// One finding per line, the same objects as [`Json`].
 #[derive(Debug, Default)]
 pub struct JsonLines {
-    /// A file's lines, written out in one piece (see [`Json`]).
+    /// A file's lines, gathered as [`Json`] gathers its objects.
     buf: Vec<u8>,
 }
 
