@@ -278,7 +278,7 @@ fn segments(blocks: &[Block]) -> Vec<Range<usize>> {
 /// Where in a block a regex must look: the block (by index) and, inside
 /// it, the window `from..to` holding every match it can make there. A
 /// block's windows are consecutive in a region, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 struct Span {
     block: usize,
     from: usize,

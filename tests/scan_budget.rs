@@ -115,13 +115,10 @@ fn more_rules_do_not_mean_more_passes() {
 fn a_pattern_the_set_cannot_gate_runs_alone_on_every_block() {
     // A `\A` pattern cannot be placed by the multi-line set: it alone runs
     // over every block, the other regexes stay gated.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("opening.yaml"),
+    let with_anchor = with_rule(
         "id: opening\ncategory: unspecific\nmessage: m\nwhy: w\npatterns: ['\\A(?:welcome|hello)\\b']\n",
-    )
-    .unwrap();
-    let with_anchor = with_rules_in(dir.path(), true);
+        true,
+    );
     let text = corpus::Gen::new(21).document(40_000);
     let doc = Document::parse(&text, Format::Markdown);
     let (_, gated) = lint_with_stats(&doc, &shipped(), LintOptions::default());
@@ -140,13 +137,10 @@ fn a_set_search_that_gives_up_runs_each_regex_once_over_its_segment() {
     // A Unicode `\<` left in a user's pattern: the set's search gives up at
     // the first non-ASCII letter, after finding the first block's match.
     // Every regex then runs over every block of the segment, each once.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("demo.yaml"),
+    let set = with_rule(
         "id: demo\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\>']\n",
-    )
-    .unwrap();
-    let set = with_rules_in(dir.path(), false);
+        false,
+    );
     let text = "We booked a demo here.\n\nThe café had a demo too.\n";
     let doc = Document::parse(text, Format::Markdown);
     let (found, stats) = lint_with_stats(&doc, &set, LintOptions::default());
@@ -155,6 +149,13 @@ fn a_set_search_that_gives_up_runs_each_regex_once_over_its_segment() {
     let blocks: usize = doc.blocks().iter().map(|b| b.text.len()).sum();
     assert_eq!(stats.regex_passes, 1);
     assert_eq!(stats.regex_bytes, blocks, "{stats:?}");
+}
+
+/// One user rule (YAML), with the default packs or without.
+fn with_rule(yaml: &str, default_rules: bool) -> RuleSet {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rule.yaml"), yaml).unwrap();
+    with_rules_in(dir.path(), default_rules)
 }
 
 /// The rules in `dir`, with the default packs or without.
