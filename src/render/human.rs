@@ -2,19 +2,33 @@
 //! the rule's `why`, then a summary line.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer as Snippets, Snippet};
 use anstyle::{AnsiColor, Style};
 
 use super::{FileReport, Renderer, Summary, plural};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::location::LineIndex;
 
 /// Lines of context shown at most per finding.
 const MAX_LINES: usize = 8;
 /// Terminal width snippets are trimmed to.
 const MAX_WIDTH: usize = 120;
+/// A finding on a line longer than this many bytes shows that line alone,
+/// cut to [`CUT_PAD`] bytes either side of the finding before it is
+/// rendered: the renderer measures every character of the lines it is
+/// given, for every finding, which on one long line made a report
+/// quadratic (a 1 MB paragraph took 8 s). The renderer trims such a line to
+/// [`MAX_WIDTH`] around the finding anyway, so the cut does not change what
+/// is shown; spans on other lines (which would make it show the whole
+/// line) are left out.
+const LONG_LINE_BYTES: usize = 4 * 1024;
+/// Bytes kept either side of a cut snippet's spans: at least [`MAX_WIDTH`]
+/// characters of four bytes each, so what the renderer shows is never cut.
+const CUT_PAD: usize = 1024;
+const _: () = assert!(CUT_PAD >= 4 * MAX_WIDTH && LONG_LINE_BYTES > 2 * CUT_PAD);
 
 #[derive(Debug)]
 pub struct Human {
@@ -59,75 +73,7 @@ impl Renderer for Human {
         .decor_style(DecorStyle::Ascii)
         .term_width(MAX_WIDTH);
         for d in r.diagnostics {
-            let first = index.position(r.source, d.range.start).line;
-            let mut last = index
-                .position(r.source, d.range.end.saturating_sub(1).max(d.range.start))
-                .line;
-            for rel in &d.related {
-                last = last.max(
-                    index
-                        .position(r.source, rel.end.saturating_sub(1).max(rel.start))
-                        .line,
-                );
-            }
-            let last = last.min(first + MAX_LINES - 1).max(first);
-            let start = index.line_range(r.source, first).start;
-            let end = index.line_range(r.source, last).end;
-            let window = &r.source[start..end];
-            let clamp = |range: &std::ops::Range<usize>| -> Option<std::ops::Range<usize>> {
-                let s = range.start.max(start);
-                let e = range.end.min(end).max(s);
-                (s < end && range.start >= start).then(|| s - start..e - start)
-            };
-            let level = match d.severity {
-                Severity::Error => Level::ERROR,
-                Severity::Warning => Level::WARNING,
-                Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
-            };
-            let mut snippet = Snippet::source(window).line_start(first).path(r.path);
-            if let Some(primary) = clamp(&d.range) {
-                snippet =
-                    snippet.annotation(AnnotationKind::Primary.span(primary).label(d.category()));
-            }
-            // Secondary spans help on short lines; on a long line they would
-            // stop the renderer from trimming it, and the message lists them.
-            let first_line = index.line_range(r.source, first);
-            let long_line = r.source[first_line].chars().count() > MAX_WIDTH;
-            for rel in &d.related {
-                let same_line = index.position(r.source, rel.start).line == first;
-                if long_line && same_line {
-                    continue;
-                }
-                if let Some(span) = clamp(rel) {
-                    snippet = snippet.annotation(AnnotationKind::Context.span(span));
-                }
-            }
-            let title = level.primary_title(d.message.as_str()).id(d.rule_id());
-            let mut groups = vec![title.element(snippet)];
-            if let Some(fix) = &d.fix {
-                let how = match fix.applicability {
-                    crate::fix::Applicability::Safe => "fix (--fix)",
-                    crate::fix::Applicability::Unsafe => "fix (--fix --unsafe-fixes)",
-                };
-                groups.push(Group::with_title(
-                    Level::HELP
-                        .with_name(Some(how))
-                        .secondary_title(fix.description.as_str()),
-                ));
-            } else if !d.suggestions.is_empty() {
-                let alts: Vec<String> = d.suggestions.iter().map(|s| format!("'{s}'")).collect();
-                groups.push(Group::with_title(
-                    Level::HELP.secondary_title(format!("consider {}", alts.join(" or "))),
-                ));
-            }
-            if !d.rule.why.is_empty() {
-                groups.push(Group::with_title(
-                    Level::NOTE
-                        .with_name(Some("why"))
-                        .secondary_title(d.rule.why.as_str()),
-                ));
-            }
-            writeln!(out, "{}\n", renderer.render(&groups))?;
+            writeln!(out, "{}\n", render_finding(&renderer, &index, r, d, true))?;
         }
         Ok(())
     }
@@ -183,5 +129,212 @@ impl Renderer for Human {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The character boundary of `s` at or before `pos`.
+fn boundary_before(s: &str, mut pos: usize) -> usize {
+    while !s.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+/// The character boundary of `s` at or after `pos` (its end at most).
+fn boundary_after(s: &str, mut pos: usize) -> usize {
+    pos = pos.min(s.len());
+    while !s.is_char_boundary(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// With `cut`, the part of `line` shown for a finding at `range` that
+/// starts on it, when the line is longer than [`LONG_LINE_BYTES`]: the
+/// line alone, [`CUT_PAD`] bytes either side of the finding.
+fn shown_source(
+    src: &str,
+    line: &Range<usize>,
+    range: &Range<usize>,
+    cut: bool,
+) -> Option<Range<usize>> {
+    (cut && line.len() > LONG_LINE_BYTES).then(|| {
+        boundary_before(src, range.start.saturating_sub(CUT_PAD)).max(line.start)
+            ..boundary_after(src, range.end + CUT_PAD).min(line.end)
+    })
+}
+
+/// One finding as shown: the title, the snippet with its spans, the fix or
+/// suggestions, and the rule's reason. With `cut`, a snippet on a line of
+/// more than [`LONG_LINE_BYTES`] shows that line alone, cut to [`CUT_PAD`]
+/// bytes around the finding (the column in its header is still counted
+/// from the line's start).
+fn render_finding(
+    renderer: &Snippets,
+    index: &LineIndex,
+    r: &FileReport<'_>,
+    d: &Diagnostic,
+    cut: bool,
+) -> String {
+    let src = r.source;
+    let first = index.position(src, d.range.start).line;
+    let mut last = index
+        .position(src, d.range.end.saturating_sub(1).max(d.range.start))
+        .line;
+    for rel in &d.related {
+        last = last.max(
+            index
+                .position(src, rel.end.saturating_sub(1).max(rel.start))
+                .line,
+        );
+    }
+    let first_line = index.line_range(src, first);
+    let Range { start, end } = shown_source(src, &first_line, &d.range, cut).unwrap_or_else(|| {
+        let last = last.min(first + MAX_LINES - 1).max(first);
+        first_line.start..index.line_range(src, last).end
+    });
+    let window = &src[start..end];
+    let clamp = |range: &Range<usize>| -> Option<Range<usize>> {
+        let s = range.start.max(start);
+        let e = range.end.min(end).max(s);
+        (s < end && range.start >= start).then(|| s - start..e - start)
+    };
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
+    };
+    let mut snippet = Snippet::source(window).line_start(first).path(r.path);
+    if let Some(primary) = clamp(&d.range) {
+        snippet = snippet.annotation(AnnotationKind::Primary.span(primary).label(d.category()));
+    }
+    // Secondary spans help on short lines; on a long line they would stop
+    // the renderer from trimming it, and the message lists them.
+    let long_line = src[first_line.clone()].chars().nth(MAX_WIDTH).is_some();
+    for rel in &d.related {
+        let same_line = index.position(src, rel.start).line == first;
+        if long_line && same_line {
+            continue;
+        }
+        if let Some(span) = clamp(rel) {
+            snippet = snippet.annotation(AnnotationKind::Context.span(span));
+        }
+    }
+    let title = level.primary_title(d.message.as_str()).id(d.rule_id());
+    let mut groups = vec![title.element(snippet)];
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::fix::Applicability::Safe => "fix (--fix)",
+            crate::fix::Applicability::Unsafe => "fix (--fix --unsafe-fixes)",
+        };
+        groups.push(Group::with_title(
+            Level::HELP
+                .with_name(Some(how))
+                .secondary_title(fix.description.as_str()),
+        ));
+    } else if !d.suggestions.is_empty() {
+        let alts: Vec<String> = d.suggestions.iter().map(|s| format!("'{s}'")).collect();
+        groups.push(Group::with_title(
+            Level::HELP.secondary_title(format!("consider {}", alts.join(" or "))),
+        ));
+    }
+    if !d.rule.why.is_empty() {
+        groups.push(Group::with_title(
+            Level::NOTE
+                .with_name(Some("why"))
+                .secondary_title(d.rule.why.as_str()),
+        ));
+    }
+    let shown = renderer.render(&groups);
+    if start == first_line.start {
+        return shown;
+    }
+    // The renderer counted the column from the cut; put back the characters
+    // cut off the line's start.
+    let primary = d.range.start.min(end);
+    let counted = src[start..primary].chars().count() + 1;
+    let column = index.position(src, primary).column;
+    let wrong = format!("{}:{first}:{counted}", r.path);
+    // The header follows the title's line.
+    let header = shown.find('\n').unwrap_or(0);
+    match shown[header..].find(&wrong).map(|at| header + at) {
+        Some(at) => format!(
+            "{}{}:{first}:{column}{}",
+            &shown[..at],
+            r.path,
+            &shown[at + wrong.len()..]
+        ),
+        // A path the renderer wrote differently: render the whole line.
+        None => render_finding(renderer, index, r, d, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{Format, LintOptions, LoadOptions, RuleLibrary, RuleSet, Selection};
+
+    /// A draft whose first paragraph is one line of about 12 KB, with
+    /// findings near its start, throughout and near its end, and characters
+    /// of two to four bytes around the cuts; then a short paragraph.
+    fn long_line_draft() -> String {
+        let pieces = [
+            "Our world-class platform is trusted by many customers. ",
+            "The café in Zürich opened on 3 March 2021 — 40 seats, 😀 all of them. ",
+            "Book a demo today! ",
+            "We are committed to making these tools available to everyone. ",
+            "Measured at 12 ms, the cache cut load times by 30 % in Kraków. ",
+            "Experts agree that our cutting-edge approach is significantly faster. ",
+        ];
+        let mut line = String::new();
+        let mut i = 0;
+        while line.len() < 12 * 1024 {
+            line.push_str(pieces[i % pieces.len()]);
+            i += 7;
+        }
+        format!(
+            "{}\n\nContact our team to learn how we can help.\n",
+            line.trim_end()
+        )
+    }
+
+    #[test]
+    fn a_long_line_is_cut_without_changing_what_is_shown() {
+        let lib = RuleLibrary::load(&LoadOptions::default()).unwrap();
+        let set = RuleSet::compile(&lib, &Selection::default()).unwrap();
+        let source = long_line_draft();
+        let diagnostics = crate::lint_str(&source, Format::Markdown, &set, LintOptions::default());
+        let report = FileReport {
+            path: "drafts/long line.md",
+            source: &source,
+            diagnostics: &diagnostics,
+        };
+        let index = LineIndex::new(&source);
+        let long = index.line_range(&source, 1);
+        let mut cut = 0;
+        for d in &diagnostics {
+            if let Some(shown) = shown_source(&source, &long, &d.range, d.range.start < long.end) {
+                assert!(shown.len() <= 2 * CUT_PAD + d.range.len() + 3, "{shown:?}");
+                cut += usize::from(shown.start > long.start && shown.end < long.end);
+            }
+        }
+        assert!(cut > 50, "findings inside the long line: {cut}");
+        for renderer in [Snippets::plain(), Snippets::styled()] {
+            let renderer = renderer
+                .decor_style(DecorStyle::Ascii)
+                .term_width(MAX_WIDTH);
+            for d in &diagnostics {
+                let shown = render_finding(&renderer, &index, &report, d, true);
+                // Spans on other lines make the whole long line shown; the
+                // cut shows the finding's line alone.
+                if d.related.iter().all(|r| r.start < long.end) {
+                    assert_eq!(shown, render_finding(&renderer, &index, &report, d, false));
+                } else {
+                    assert!(!shown.contains("Contact our team"), "{shown}");
+                }
+            }
+        }
     }
 }
