@@ -9,6 +9,7 @@ mod test_rules;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, OnceLock};
 
 use anstyle::{AnsiColor, Style};
 use copylint::config::Config;
@@ -88,10 +89,8 @@ pub fn report_errors(errors: &[RuleError]) {
     }
 }
 
-/// Configuration, rule library and compiled rules, as every subcommand needs them.
+/// The rule library and the compiled rules, as the rule subcommands need them.
 pub struct Setup {
-    pub cwd: PathBuf,
-    pub config: Config,
     pub library: RuleLibrary,
     pub rules: RuleSet,
 }
@@ -99,8 +98,18 @@ pub struct Setup {
 /// Loads configuration and rules; prints errors and returns `None` on failure.
 pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Result<Option<Setup>> {
     let cwd = std::env::current_dir()?;
-    match load(global, extra_rule_paths, cwd)? {
-        Ok(setup) => Ok(Some(setup)),
+    let loaded = match load(global, extra_rule_paths, cwd)? {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            report_errors(&errors);
+            return Ok(None);
+        }
+    };
+    match compile(&loaded.library, &loaded.selection, loaded.errors) {
+        Ok(rules) => Ok(Some(Setup {
+            library: loaded.library,
+            rules,
+        })),
         Err(errors) => {
             report_errors(&errors);
             Ok(None)
@@ -108,11 +117,92 @@ pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Resul
     }
 }
 
+/// Configuration loaded and rule files read, the rules compiled where
+/// first needed: `check` reads and parses its first file meanwhile.
+pub struct PendingSetup {
+    pub cwd: PathBuf,
+    pub config: Config,
+    pub rules: PendingRules,
+}
+
+/// Like [`setup`], but returns once the rule files are read, before
+/// compiling them (their automaton and regexes, most of start-up).
+/// Configuration errors are printed here; errors in the rules are the
+/// result of [`PendingRules::get`].
+pub fn setup_pending(global: &GlobalArgs) -> anyhow::Result<Option<PendingSetup>> {
+    let cwd = std::env::current_dir()?;
+    let loaded = match load(global, &[], cwd)? {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            report_errors(&errors);
+            return Ok(None);
+        }
+    };
+    let Loaded {
+        cwd,
+        config,
+        library,
+        selection,
+        errors,
+    } = loaded;
+    Ok(Some(PendingSetup {
+        cwd,
+        config,
+        rules: PendingRules {
+            library,
+            selection,
+            load_errors: Mutex::new(errors),
+            compiled: OnceLock::new(),
+        },
+    }))
+}
+
+type Compiled = Result<RuleSet, Vec<RuleError>>;
+
+/// A rule library compiled on first use, by the first thread that asks;
+/// threads asking meanwhile wait for it.
+pub struct PendingRules {
+    library: RuleLibrary,
+    selection: Selection,
+    load_errors: Mutex<Vec<RuleError>>,
+    compiled: OnceLock<Compiled>,
+}
+
+impl PendingRules {
+    /// The compiled rules, or every error in the rule files.
+    ///
+    /// Compiling uses rayon's pool, so a thread of that pool must not be the
+    /// first to ask while others of it wait: the waiting threads could be
+    /// the ones its work needs.
+    pub fn get(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            let errors = std::mem::take(
+                &mut *self
+                    .load_errors
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            compile(&self.library, &self.selection, errors)
+        })
+    }
+}
+
+/// Configuration and rule files read and validated, not yet compiled.
+struct Loaded {
+    cwd: PathBuf,
+    config: Config,
+    library: RuleLibrary,
+    selection: Selection,
+    /// Errors in the rule files: compiling still runs, to report its own
+    /// errors in the same round.
+    errors: Vec<RuleError>,
+}
+
 fn load(
     global: &GlobalArgs,
     extra_rule_paths: &[PathBuf],
     cwd: PathBuf,
-) -> anyhow::Result<Result<Setup, Vec<RuleError>>> {
+) -> anyhow::Result<Result<Loaded, Vec<RuleError>>> {
     let config_path = if global.no_config {
         None
     } else {
@@ -141,7 +231,7 @@ fn load(
     };
     // Report broken files and broken rules in one round: compile what did
     // load, but drop the errors that the broken files alone may cause.
-    let (library, mut errors) = RuleLibrary::load_all(&options);
+    let (library, errors) = RuleLibrary::load_all(&options);
     let mut selection: Selection = config.selection();
     if !global.select.is_empty() {
         selection.select = global.select.iter().map(Selector::new).collect();
@@ -149,25 +239,31 @@ fn load(
     selection
         .ignore
         .extend(global.ignore.iter().map(Selector::new));
+    Ok(Ok(Loaded {
+        cwd,
+        config,
+        library,
+        selection,
+        errors,
+    }))
+}
+
+/// Compiles `library`; `errors` (from loading it) fail the run whatever
+/// the outcome, with the compile errors they do not explain.
+fn compile(library: &RuleLibrary, selection: &Selection, mut errors: Vec<RuleError>) -> Compiled {
     let load_failed = !errors.is_empty();
-    let rules = match RuleSet::compile(&library, &selection) {
-        Ok(rules) if !load_failed => rules,
-        Ok(_) => return Ok(Err(errors)),
+    match RuleSet::compile(library, selection) {
+        Ok(rules) if !load_failed => Ok(rules),
+        Ok(_) => Err(errors),
         Err(compile) => {
             errors.extend(
                 compile
                     .into_iter()
                     .filter(|e| !load_failed || !e.may_follow_from_load_errors()),
             );
-            return Ok(Err(errors));
+            Err(errors)
         }
-    };
-    Ok(Ok(Setup {
-        cwd,
-        config,
-        library,
-        rules,
-    }))
+    }
 }
 
 /// `path` relative to `cwd` when it lies below it (shorter messages), else as is.
