@@ -64,6 +64,11 @@ pub struct ScanStats {
     pub automaton_passes: usize,
     /// Passes of the combined regex set (one when there are regexes).
     pub regex_set_passes: usize,
+    /// Segments of about 1 KiB the set gave up on, where every regex then
+    /// reads every block: none in prose; some in text that keeps the set
+    /// making new states (a word salad of marketing phrases), or when a
+    /// user's Unicode `\<` meets a non-ASCII letter.
+    pub regex_set_gave_up: usize,
     /// Passes of single regexes: only those the set found in the document.
     pub regex_passes: usize,
     /// Bytes of lint text those regexes were given, together: each runs
@@ -317,15 +322,16 @@ fn regex_hits(
     let text = doc.text();
     let blocks = doc.blocks();
     let mut stats = ScanStats::default();
-    // For each regex, where it runs.
+    // For each regex, where it runs: the windows around the ends the set
+    // found, and, but for the regexes that run over every block anyway,
+    // every block of the segments where the set gave up (kept as block
+    // ranges, not as a window per regex and block: one of each on a
+    // document of many short blocks took hundreds of megabytes).
     // (Text outside every block, such as MDX import lines, is not prose:
     // no regex runs there, and findings there would be dropped anyway.)
     let mut regions: Vec<Vec<Span>> = vec![Vec::new(); m.regexes.len()];
-    let every_block = || {
-        (0..blocks.len())
-            .map(|b| Span::whole(blocks, b))
-            .collect::<Vec<_>>()
-    };
+    let mut gave_up: Vec<Range<usize>> = Vec::new();
+    let mut every_block = vec![false; m.regexes.len()];
     match &m.regex_set {
         Some(set) => {
             stats.regex_set_passes = 1;
@@ -364,45 +370,76 @@ fn regex_hits(
                     }
                 });
                 if searched.is_err() {
+                    stats.regex_set_gave_up += 1;
                     // The set gave up: every regex runs over every block of
-                    // the segment.
-                    for (i, r) in regions.iter_mut().enumerate() {
-                        if !set.absolute_anchors[i] {
-                            while r.last().is_some_and(|s| s.block >= seg.start) {
-                                r.pop();
-                            }
-                            r.extend(seg.clone().map(|b| Span::whole(blocks, b)));
+                    // the segment (and only so, whatever ends it reported).
+                    for r in &mut regions {
+                        while r.last().is_some_and(|s| s.block >= seg.start) {
+                            r.pop();
                         }
+                    }
+                    match gave_up.last_mut() {
+                        Some(last) if last.end == seg.start => last.end = seg.end,
+                        _ => gave_up.push(seg),
                     }
                 }
             }
             // The set cannot say where a regex with `\A`/`\z` matches:
             // those run over every block.
-            for (i, _) in set.absolute_anchors.iter().enumerate().filter(|(_, a)| **a) {
-                regions[i] = every_block();
+            for (i, &absolute) in set.absolute_anchors.iter().enumerate() {
+                if absolute {
+                    regions[i].clear();
+                    every_block[i] = true;
+                }
             }
         }
         // No set (too large): every regex runs over every block.
-        None => regions.iter_mut().for_each(|r| *r = every_block()),
+        None => every_block.fill(true),
     }
+    let whole_blocks = |i: usize| -> Box<dyn Iterator<Item = usize> + '_> {
+        if every_block[i] {
+            Box::new(0..blocks.len())
+        } else {
+            Box::new(gave_up.iter().flat_map(Clone::clone))
+        }
+    };
     let matching: Vec<usize> = (0..regions.len())
-        .filter(|&i| !regions[i].is_empty())
+        .filter(|&i| !regions[i].is_empty() || whole_blocks(i).next().is_some())
         .collect();
     stats.regex_passes = matching.len();
-    stats.regex_bytes = regions.iter().flatten().map(|s| s.to - s.from).sum();
+    stats.regex_bytes = matching
+        .iter()
+        .map(|&i| {
+            let windows: usize = regions[i].iter().map(|s| s.to - s.from).sum();
+            let whole: usize = whole_blocks(i).map(|b| blocks[b].text.len()).sum();
+            windows + whole
+        })
+        .sum();
     let run = |&i: &usize| {
         let re = RuleRegex {
             re: &m.regexes[i],
             shape: m.regex_shapes[i],
         };
         let mut found = Vec::new();
-        for windows in regions[i].chunk_by(|a, b| a.block == b.block) {
+        let whole = |b: usize, found: &mut Vec<Range<usize>>| {
             re.hits_in(
                 text,
-                blocks[windows[0].block].text.clone(),
-                windows,
-                &mut found,
+                blocks[b].text.clone(),
+                &[Span::whole(blocks, b)],
+                found,
             );
+        };
+        // Blocks in order: those read whole between the windowed ones.
+        let mut read_whole = whole_blocks(i).peekable();
+        for windows in regions[i].chunk_by(|a, b| a.block == b.block) {
+            let block = windows[0].block;
+            while let Some(b) = read_whole.next_if(|&b| b < block) {
+                whole(b, &mut found);
+            }
+            re.hits_in(text, blocks[block].text.clone(), windows, &mut found);
+        }
+        for b in read_whole {
+            whole(b, &mut found);
         }
         (i, found)
     };
