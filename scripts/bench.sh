@@ -77,6 +77,9 @@ read -r _ rg_s rg_kb < <(measure rg "$OUT/corpus" rg -i -w -F -f "$OUT/phrases.t
 read -r _ rgnw_s rgnw_kb < <(measure rg-no-w "$OUT/corpus" rg -i -F -f "$OUT/phrases.txt" "$OUT/corpus")
 read -r _ q_s q_kb < <(measure quarter "$OUT/quarter" $COPYLINT --no-config check --format json --fail-on never "$OUT/quarter")
 read -r _ one_s one_kb < <(measure one "$OUT/one" $COPYLINT --no-config check --format concise --fail-on never "$OUT/one")
+# The default (human) format renders a snippet per finding: on one long
+# line that was once quadratic.
+read -r _ oneh_s oneh_kb < <(measure one-human "$OUT/one" $COPYLINT --no-config check --fail-on never "$OUT/one")
 
 mbps() { awk "BEGIN{printf \"%.1f\", $1 / 1e6 / $2}"; }
 mb() { awk "BEGIN{printf \"%.0f\", $1 / 1024}"; }
@@ -94,6 +97,7 @@ Corpus: $FILES files, $(awk "BEGIN{printf \"%.1f\", $CORPUS_BYTES/1e6}") MB; $(w
 | rg -i -F -f phrases.txt (no -w) | $rgnw_s | $(mbps "$CORPUS_BYTES" "$rgnw_s") | $(mb "$rgnw_kb") | $(ratio "$rgnw_s" "$rg_s") |
 | copylint json, quarter-size corpus | $q_s | $(mbps "$(bytes "$OUT/quarter")" "$q_s") | $(mb "$q_kb") | |
 | copylint concise, one 10 MB paragraph | $one_s | $(mbps "$ONE_BYTES" "$one_s") | $(mb "$one_kb") | |
+| copylint human (default), one 10 MB paragraph | $oneh_s | $(mbps "$ONE_BYTES" "$oneh_s") | $(mb "$oneh_kb") | |
 
 copylint ÷ rg without -w: $(ratio "$json_s" "$rgnw_s") (json), $(ratio "$con_s" "$rgnw_s") (concise).
 Single paragraph: $(awk "BEGIN{printf \"%.2f\", ($one_s / $ONE_BYTES) / ($con_s / $CORPUS_BYTES)}")× the per-byte time of the many-files run.
