@@ -26,8 +26,8 @@ use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
 use crate::rules::compile::{
-    Body, Cond, Counted, FixAction, MatcherId, Matchers, OccurrenceRule, RegexShape, Rule, RuleFix,
-    SentenceRule, Source, SpecificityRule, UnbackedRule,
+    Body, Cond, Counted, FixAction, GaveUp, MatcherId, Matchers, OccurrenceRule, RegexShape, Rule,
+    RuleFix, SentenceRule, Source, SpecificityRule, UnbackedRule,
 };
 use crate::rules::spec::{BlockScope, NoneIn, Per, Person, Report};
 use crate::suppress;
@@ -65,9 +65,9 @@ pub struct ScanStats {
     /// Passes of the combined regex set (one when there are regexes).
     pub regex_set_passes: usize,
     /// Segments of about 1 KiB the set gave up on, where every regex then
-    /// reads every block: none in prose; some in text that keeps the set
-    /// making new states (a word salad of marketing phrases), or when a
-    /// user's Unicode `\<` meets a non-ASCII letter.
+    /// reads every block: none in prose; the rest of a document that keeps
+    /// the set making new states (a word salad of marketing phrases); one
+    /// where a user's Unicode `\<` meets a non-ASCII letter.
     pub regex_set_gave_up: usize,
     /// Passes of single regexes: only those the set found in the document.
     pub regex_passes: usize,
@@ -335,7 +335,8 @@ fn regex_hits(
     match &m.regex_set {
         Some(set) => {
             stats.regex_set_passes = 1;
-            for seg in segments(blocks) {
+            let segments = segments(blocks);
+            for (k, seg) in segments.iter().cloned().enumerate() {
                 let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1))
                 else {
                     continue;
@@ -369,18 +370,24 @@ fn regex_hits(
                         }),
                     }
                 });
-                if searched.is_err() {
-                    stats.regex_set_gave_up += 1;
+                if let Err(why) = searched {
                     // The set gave up: every regex runs over every block of
-                    // the segment (and only so, whatever ends it reported).
+                    // the segment (and only so, whatever ends it reported),
+                    // or of the rest of the document.
+                    let rest = why == GaveUp::ForTheDocument;
+                    let upto = if rest { blocks.len() } else { seg.end };
+                    stats.regex_set_gave_up += if rest { segments.len() - k } else { 1 };
                     for r in &mut regions {
                         while r.last().is_some_and(|s| s.block >= seg.start) {
                             r.pop();
                         }
                     }
                     match gave_up.last_mut() {
-                        Some(last) if last.end == seg.start => last.end = seg.end,
-                        _ => gave_up.push(seg),
+                        Some(last) if last.end == seg.start => last.end = upto,
+                        _ => gave_up.push(seg.start..upto),
+                    }
+                    if rest {
+                        break;
                     }
                 }
             }

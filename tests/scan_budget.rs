@@ -173,9 +173,22 @@ fn the_regex_set_gives_up_on_text_that_only_makes_it_new_states() {
         text.push_str(words[rng.usize(..words.len())]);
         text.push_str(if rng.u8(..10) < 3 { ", " } else { " " });
     }
-    let doc = Document::parse(&text, Format::Markdown);
-    let (_, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+    // On one thread, so that every search takes the same cache.
+    let options = LintOptions {
+        single_threaded: true,
+        ..LintOptions::default()
+    };
+    let prose = corpus::Gen::new(5).document(200_000);
+    let prose = Document::parse(&prose, Format::Markdown);
+    let (before, before_stats) = lint_with_stats(&prose, &set, options);
+    assert_eq!(before_stats.regex_set_gave_up, 0, "{before_stats:?}");
+    let salad = Document::parse(&text, Format::Markdown);
+    let (_, stats) = lint_with_stats(&salad, &set, options);
     assert!(stats.regex_set_gave_up > 0, "{stats:?}");
+    // Having given up on one document, the set still reads the next.
+    let (after, after_stats) = lint_with_stats(&prose, &set, options);
+    assert_eq!(after_stats, before_stats);
+    assert_eq!(format!("{after:?}"), format!("{before:?}"));
 }
 
 /// One user rule (YAML), with the default packs or without.

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
-use regex_automata::Input;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
+use regex_automata::{Input, MatchErrorKind};
 use regex_syntax::hir::Look;
 use serde_saphyr::Spanned;
 
@@ -44,11 +44,12 @@ const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
 /// The regex set's lazy DFA cache, per thread. Prose needs a few thousand
 /// states; text that keeps many patterns half-matched at once (a word salad
 /// of marketing phrases) makes new states faster than it moves on. Once
-/// such text has cleared the cache [`REGEX_SET_GIVE_UP_CLEARS`] times at
-/// fewer than [`REGEX_SET_BYTES_PER_STATE`] bytes per state, the set gives
-/// up on it and each regex runs over those blocks itself, which is then
-/// cheaper (a 4 MB word salad: 3.3 s with a 64 MB cache and no give-up,
-/// 0.6 s with this). A smaller cache gives up on ordinary prose too.
+/// the cache has been cleared [`REGEX_SET_GIVE_UP_CLEARS`] times, a clear
+/// after fewer than [`REGEX_SET_BYTES_PER_STATE`] bytes per state makes the
+/// search give up; the rest of that document is then read by each regex
+/// itself, which is cheaper there (a 4 MB word salad: 3.3 s with a 64 MB
+/// cache and no give-up, 0.6 s with this), and the cache is reset for the
+/// next one. A smaller cache gives up on ordinary prose too.
 const REGEX_SET_CACHE: usize = 8 << 20;
 const REGEX_SET_GIVE_UP_CLEARS: usize = 3;
 const REGEX_SET_BYTES_PER_STATE: usize = 10;
@@ -226,8 +227,16 @@ pub(crate) struct RegexGate {
 }
 
 /// A regex-set search the lazy DFA gave up on.
-#[derive(Debug)]
-pub(crate) struct GaveUp;
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GaveUp {
+    /// At a character it cannot read (a Unicode word boundary in a user's
+    /// pattern meeting a non-ASCII letter): the next search may not.
+    Here,
+    /// Because the text makes it new states faster than it moves on (see
+    /// [`REGEX_SET_CACHE`]): the rest of the same document is likely no
+    /// better. Its cache has been reset, so later documents start afresh.
+    ForTheDocument,
+}
 
 impl std::fmt::Debug for RegexGate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -301,10 +310,9 @@ impl RegexGate {
 
     /// Calls `found(pattern, end)` for every offset of `haystack` where a
     /// match of a pattern ends (from any start), in order of `end`. `Err`
-    /// when the lazy DFA gives up (a Unicode word boundary in a user's
-    /// pattern meeting non-ASCII text): the caller must then take every
-    /// pattern as matching anywhere, which only costs the single regexes a
-    /// pass.
+    /// when the lazy DFA gives up (see [`GaveUp`]): the caller must then
+    /// take every pattern as matching anywhere, which only costs the single
+    /// regexes a pass.
     pub(crate) fn match_ends(
         &self,
         haystack: &str,
@@ -314,9 +322,18 @@ impl RegexGate {
         let input = Input::new(haystack);
         let mut state = OverlappingState::start();
         loop {
-            self.dfa
+            if let Err(e) = self
+                .dfa
                 .try_search_overlapping_fwd(&mut cache, &input, &mut state)
-                .map_err(|_| GaveUp)?;
+            {
+                if matches!(e.kind(), MatchErrorKind::Quit { .. }) {
+                    return Err(GaveUp::Here);
+                }
+                // The cache's count of clears only ever grows: left as it
+                // is, every later search with it would give up at once.
+                cache.reset(&self.dfa);
+                return Err(GaveUp::ForTheDocument);
+            }
             match state.get_match() {
                 Some(m) => found(m.pattern().as_usize(), m.offset()),
                 None => return Ok(()),
@@ -335,7 +352,7 @@ impl RegexGate {
                 found.dedup();
                 found
             }
-            Err(GaveUp) => (0..self.dfa.pattern_len()).collect(),
+            Err(_) => (0..self.dfa.pattern_len()).collect(),
         }
     }
 }
