@@ -122,8 +122,11 @@ impl Job<'_> {
         writable: bool,
     ) -> Option<Linted> {
         let (source, mut diagnostics, fixed) = if self.fix == FixMode::Off {
-            // Parsed before waiting for the rules: the run's first files
-            // are parsed while they compile.
+            // Parsed before waiting for the rules: the run's first file is
+            // parsed while they compile (unless they already failed to).
+            if self.rules.failed() {
+                return None;
+            }
             let found = {
                 let doc = Document::parse(&original, format);
                 copylint::lint(&doc, self.rules()?, self.options)
@@ -303,9 +306,9 @@ fn writes_json(args: &CheckArgs) -> bool {
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
-    // The rules compile on another thread until the first files are
-    // parsed; errors in them still come first, before any other error and
-    // before any output.
+    // The rules compile later, on this thread, while the first file is read
+    // and parsed on another (see below); errors in them still come first,
+    // before any other error and before any output.
     let Some(setup) = setup_pending(global)? else {
         return Ok(Status::Error);
     };

@@ -9,7 +9,7 @@ mod test_rules;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
 use copylint::config::Config;
@@ -151,7 +151,7 @@ pub fn setup_pending(global: &GlobalArgs) -> anyhow::Result<Option<PendingSetup>
         rules: PendingRules {
             library,
             selection,
-            load_errors: Mutex::new(errors),
+            load_errors: errors,
             compiled: OnceLock::new(),
         },
     }))
@@ -164,7 +164,7 @@ type Compiled = Result<RuleSet, Vec<RuleError>>;
 pub struct PendingRules {
     library: RuleLibrary,
     selection: Selection,
-    load_errors: Mutex<Vec<RuleError>>,
+    load_errors: Vec<RuleError>,
     compiled: OnceLock<Compiled>,
 }
 
@@ -175,15 +175,13 @@ impl PendingRules {
     /// first to ask while others of it wait: the waiting threads could be
     /// the ones its work needs.
     pub fn get(&self) -> &Compiled {
-        self.compiled.get_or_init(|| {
-            let errors = std::mem::take(
-                &mut *self
-                    .load_errors
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-            );
-            compile(&self.library, &self.selection, errors)
-        })
+        self.compiled
+            .get_or_init(|| compile(&self.library, &self.selection, self.load_errors.clone()))
+    }
+
+    /// Whether the rules are compiled and failed to, without waiting.
+    pub fn failed(&self) -> bool {
+        matches!(self.compiled.get(), Some(Err(_)))
     }
 }
 

@@ -16,17 +16,18 @@ use crate::location::LineIndex;
 const MAX_LINES: usize = 8;
 /// Terminal width snippets are trimmed to.
 const MAX_WIDTH: usize = 120;
-/// A finding on a line longer than this many bytes shows that line alone,
-/// cut to [`CUT_PAD`] bytes either side of the finding before it is
-/// rendered: the renderer measures every character of the lines it is
-/// given, for every finding, which on one long line made a report
-/// quadratic (a 1 MB paragraph took 8 s). The renderer trims such a line to
-/// [`MAX_WIDTH`] around the finding anyway, so the cut does not change what
-/// is shown; spans on other lines (which would make it show the whole
-/// line) are left out.
+/// A finding on a line longer than this many bytes is shown from that line
+/// (and any the finding runs on to), cut to [`CUT_PAD`] bytes either side
+/// of it before it is rendered: the renderer measures every character of
+/// the lines it is given, for every finding, which on one long line made a
+/// report quadratic (a 1 MB paragraph took 8 s). The renderer trims such a
+/// line to [`MAX_WIDTH`] around the finding anyway, so the cut does not
+/// change what is shown, but for spans on other lines, which are left out
+/// (they would make it show the whole line; the message names them).
 const LONG_LINE_BYTES: usize = 4 * 1024;
-/// Bytes kept either side of a cut snippet's spans: at least [`MAX_WIDTH`]
-/// characters of four bytes each, so what the renderer shows is never cut.
+/// Bytes kept either side of a cut finding: [`MAX_WIDTH`] characters of
+/// four bytes each, and more, so that what the renderer shows is not cut
+/// (text dense in zero-width combining marks may show less beside it).
 const CUT_PAD: usize = 1024;
 const _: () = assert!(CUT_PAD >= 4 * MAX_WIDTH && LONG_LINE_BYTES > 2 * CUT_PAD);
 
@@ -149,26 +150,29 @@ fn boundary_after(s: &str, mut pos: usize) -> usize {
     pos
 }
 
-/// With `cut`, the part of `line` shown for a finding at `range` that
-/// starts on it, when the line is longer than [`LONG_LINE_BYTES`]: the
-/// line alone, [`CUT_PAD`] bytes either side of the finding.
-fn shown_source(
-    src: &str,
-    line: &Range<usize>,
-    range: &Range<usize>,
-    cut: bool,
-) -> Option<Range<usize>> {
-    (cut && line.len() > LONG_LINE_BYTES).then(|| {
-        boundary_before(src, range.start.saturating_sub(CUT_PAD)).max(line.start)
-            ..boundary_after(src, range.end + CUT_PAD).min(line.end)
-    })
+/// The part of the source shown for finding `d` when the line it starts
+/// on is longer than [`LONG_LINE_BYTES`]: [`CUT_PAD`] bytes either side of
+/// the finding, from that line to the one it ends on.
+fn cut_window(src: &str, index: &LineIndex, d: &Diagnostic) -> Option<Range<usize>> {
+    let line = index.line_range(src, index.position(src, d.range.start).line);
+    if line.len() <= LONG_LINE_BYTES {
+        return None;
+    }
+    let last = index.line_range(
+        src,
+        index
+            .position(src, d.range.end.saturating_sub(1).max(d.range.start))
+            .line,
+    );
+    Some(
+        boundary_before(src, d.range.start.saturating_sub(CUT_PAD)).max(line.start)
+            ..boundary_after(src, d.range.end + CUT_PAD).min(last.end),
+    )
 }
 
 /// One finding as shown: the title, the snippet with its spans, the fix or
-/// suggestions, and the rule's reason. With `cut`, a snippet on a line of
-/// more than [`LONG_LINE_BYTES`] shows that line alone, cut to [`CUT_PAD`]
-/// bytes around the finding (the column in its header is still counted
-/// from the line's start).
+/// suggestions, and the rule's reason. With `cut`, a finding on a line of
+/// more than [`LONG_LINE_BYTES`] is shown from [`cut_window`].
 fn render_finding(
     renderer: &Snippets,
     index: &LineIndex,
@@ -176,24 +180,77 @@ fn render_finding(
     d: &Diagnostic,
     cut: bool,
 ) -> String {
+    cut.then(|| render_cut(renderer, index, r, d))
+        .flatten()
+        .unwrap_or_else(|| render_window(renderer, index, r, d, None))
+}
+
+/// The finding shown from its [`cut_window`], with the column in its
+/// header counted from the line's start, not from the cut. `None` when its
+/// line is not long, or when the header is not where it should be.
+fn render_cut(
+    renderer: &Snippets,
+    index: &LineIndex,
+    r: &FileReport<'_>,
+    d: &Diagnostic,
+) -> Option<String> {
+    let src = r.source;
+    let window = cut_window(src, index, d)?;
+    let shown = render_window(renderer, index, r, d, Some(window.clone()));
+    let line = index.position(src, d.range.start).line;
+    if window.start == index.line_range(src, line).start {
+        return Some(shown);
+    }
+    // The renderer counted the column from the cut; put back the characters
+    // cut off the line's start. The header is the line after the title:
+    // ` --> PATH:LINE:COLUMN` (styled as one piece, so the text is whole).
+    let counted = src[window.start..d.range.start].chars().count() + 1;
+    let column = index.position(src, d.range.start).column;
+    let wrong = format!("{}:{line}:{counted}", r.path);
+    let header_start = shown.find('\n')? + 1;
+    let header_end = shown[header_start..]
+        .find('\n')
+        .map_or(shown.len(), |i| header_start + i);
+    let (at, _) = shown[header_start..header_end]
+        .match_indices(&wrong)
+        .find(|(i, _)| {
+            !shown[header_start + i + wrong.len()..].starts_with(|c: char| c.is_ascii_digit())
+        })?;
+    let at = header_start + at;
+    Some(format!(
+        "{}{}:{line}:{column}{}",
+        &shown[..at],
+        r.path,
+        &shown[at + wrong.len()..]
+    ))
+}
+
+/// The finding rendered from `window` of the source, or from the lines of
+/// its spans (eight at most).
+fn render_window(
+    renderer: &Snippets,
+    index: &LineIndex,
+    r: &FileReport<'_>,
+    d: &Diagnostic,
+    window: Option<Range<usize>>,
+) -> String {
     let src = r.source;
     let first = index.position(src, d.range.start).line;
-    let mut last = index
-        .position(src, d.range.end.saturating_sub(1).max(d.range.start))
-        .line;
-    for rel in &d.related {
-        last = last.max(
-            index
-                .position(src, rel.end.saturating_sub(1).max(rel.start))
-                .line,
-        );
-    }
     let first_line = index.line_range(src, first);
-    let Range { start, end } = shown_source(src, &first_line, &d.range, cut).unwrap_or_else(|| {
+    let Range { start, end } = window.unwrap_or_else(|| {
+        let mut last = index
+            .position(src, d.range.end.saturating_sub(1).max(d.range.start))
+            .line;
+        for rel in &d.related {
+            last = last.max(
+                index
+                    .position(src, rel.end.saturating_sub(1).max(rel.start))
+                    .line,
+            );
+        }
         let last = last.min(first + MAX_LINES - 1).max(first);
         first_line.start..index.line_range(src, last).end
     });
-    let window = &src[start..end];
     let clamp = |range: &Range<usize>| -> Option<Range<usize>> {
         let s = range.start.max(start);
         let e = range.end.min(end).max(s);
@@ -204,13 +261,15 @@ fn render_finding(
         Severity::Warning => Level::WARNING,
         Severity::Suggestion => Level::HELP.with_name(Some("suggestion")),
     };
-    let mut snippet = Snippet::source(window).line_start(first).path(r.path);
+    let mut snippet = Snippet::source(&src[start..end])
+        .line_start(first)
+        .path(r.path);
     if let Some(primary) = clamp(&d.range) {
         snippet = snippet.annotation(AnnotationKind::Primary.span(primary).label(d.category()));
     }
     // Secondary spans help on short lines; on a long line they would stop
     // the renderer from trimming it, and the message lists them.
-    let long_line = src[first_line.clone()].chars().nth(MAX_WIDTH).is_some();
+    let long_line = src[first_line].chars().nth(MAX_WIDTH).is_some();
     for rel in &d.related {
         let same_line = index.position(src, rel.start).line == first;
         if long_line && same_line {
@@ -245,28 +304,7 @@ fn render_finding(
                 .secondary_title(d.rule.why.as_str()),
         ));
     }
-    let shown = renderer.render(&groups);
-    if start == first_line.start {
-        return shown;
-    }
-    // The renderer counted the column from the cut; put back the characters
-    // cut off the line's start.
-    let primary = d.range.start.min(end);
-    let counted = src[start..primary].chars().count() + 1;
-    let column = index.position(src, primary).column;
-    let wrong = format!("{}:{first}:{counted}", r.path);
-    // The header follows the title's line.
-    let header = shown.find('\n').unwrap_or(0);
-    match shown[header..].find(&wrong).map(|at| header + at) {
-        Some(at) => format!(
-            "{}{}:{first}:{column}{}",
-            &shown[..at],
-            r.path,
-            &shown[at + wrong.len()..]
-        ),
-        // A path the renderer wrote differently: render the whole line.
-        None => render_finding(renderer, index, r, d, false),
-    }
+    renderer.render(&groups).to_string()
 }
 
 #[cfg(test)]
@@ -294,8 +332,9 @@ mod tests {
             line.push_str(pieces[i % pieces.len()]);
             i += 7;
         }
+        // The paragraph runs on to a second line through a finding.
         format!(
-            "{}\n\nContact our team to learn how we can help.\n",
+            "{} Please book a\ndemo today.\n\nContact our team to learn how we can help.\n",
             line.trim_end()
         )
     }
@@ -313,28 +352,49 @@ mod tests {
         };
         let index = LineIndex::new(&source);
         let long = index.line_range(&source, 1);
+        let on_long_line = |d: &&Diagnostic| d.range.start < long.end;
         let mut cut = 0;
-        for d in &diagnostics {
-            if let Some(shown) = shown_source(&source, &long, &d.range, d.range.start < long.end) {
-                assert!(shown.len() <= 2 * CUT_PAD + d.range.len() + 3, "{shown:?}");
-                cut += usize::from(shown.start > long.start && shown.end < long.end);
-            }
+        for d in diagnostics.iter().filter(on_long_line) {
+            let window = cut_window(&source, &index, d).unwrap();
+            // The finding and at most the pad either side (plus a
+            // character's remaining bytes at each end).
+            assert!(
+                window.start <= d.range.start && d.range.end <= window.end,
+                "{window:?} {d:?}"
+            );
+            assert!(
+                window.len() <= 2 * CUT_PAD + d.range.len() + 6,
+                "{window:?}"
+            );
+            cut += usize::from(window.start > long.start && window.end < long.end);
         }
-        assert!(cut > 50, "findings inside the long line: {cut}");
+        assert!(cut > 50, "findings cut out of the long line: {cut}");
+        let mut across = 0;
         for renderer in [Snippets::plain(), Snippets::styled()] {
             let renderer = renderer
                 .decor_style(DecorStyle::Ascii)
                 .term_width(MAX_WIDTH);
-            for d in &diagnostics {
-                let shown = render_finding(&renderer, &index, &report, d, true);
-                // Spans on other lines make the whole long line shown; the
-                // cut shows the finding's line alone.
-                if d.related.iter().all(|r| r.start < long.end) {
-                    assert_eq!(shown, render_finding(&renderer, &index, &report, d, false));
+            for d in diagnostics.iter().filter(on_long_line) {
+                // Never the whole-line fallback.
+                let shown = render_cut(&renderer, &index, &report, d).unwrap();
+                if d.range.end > long.end {
+                    // A finding that runs on to the next line shows it (the
+                    // renderer does not trim a line a span runs across).
+                    let plain = anstream::adapter::strip_str(&shown).to_string();
+                    assert!(plain.contains("\n2 | | ...day."), "{plain}");
+                    across += 1;
+                } else if d.related.iter().all(|r| r.start < long.end) {
+                    assert_eq!(shown, render_window(&renderer, &index, &report, d, None));
                 } else {
+                    // Spans on other lines would make the whole long line
+                    // shown; the cut leaves them out.
                     assert!(!shown.contains("Contact our team"), "{shown}");
                 }
             }
         }
+        assert!(
+            across >= 2,
+            "the finding across the line break, plain and styled"
+        );
     }
 }
