@@ -331,84 +331,78 @@ fn regex_hits(
     // no regex runs there, and findings there would be dropped anyway.)
     let mut regions: Vec<Vec<Span>> = vec![Vec::new(); m.regexes.len()];
     let mut gave_up: Vec<Range<usize>> = Vec::new();
-    let mut every_block = vec![false; m.regexes.len()];
-    match &m.regex_set {
-        Some(set) => {
-            stats.regex_set_passes = 1;
-            let segments = segments(blocks);
-            for (k, seg) in segments.iter().cloned().enumerate() {
-                let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1))
-                else {
-                    continue;
+    // Without a set (too large), every regex runs over every block.
+    if let Some(set) = &m.regex_set {
+        stats.regex_set_passes = 1;
+        let segments = segments(blocks);
+        for (k, seg) in segments.iter().cloned().enumerate() {
+            let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1)) else {
+                continue;
+            };
+            let base = first.text.start;
+            // Ends come in order: the block of the latest one.
+            let mut b = seg.start;
+            let searched = set.match_ends(&text[base..last.text.end], |i, end| {
+                let end = base + end;
+                while b < seg.end && blocks[b].text.end < end {
+                    b += 1;
+                }
+                if b == seg.end || blocks[b].text.start >= end || set.absolute_anchors[i] {
+                    return;
+                }
+                let region = &mut regions[i];
+                let Some(len) = set.max_len[i] else {
+                    if region.last().is_none_or(|s| s.block != b) {
+                        region.push(Span::whole(blocks, b));
+                    }
+                    return;
                 };
-                let base = first.text.start;
-                // Ends come in order: the block of the latest one.
-                let mut b = seg.start;
-                let searched = set.match_ends(&text[base..last.text.end], |i, end| {
-                    let end = base + end;
-                    while b < seg.end && blocks[b].text.end < end {
-                        b += 1;
-                    }
-                    if b == seg.end || blocks[b].text.start >= end || set.absolute_anchors[i] {
-                        return;
-                    }
-                    let region = &mut regions[i];
-                    let Some(len) = set.max_len[i] else {
-                        if region.last().is_none_or(|s| s.block != b) {
-                            region.push(Span::whole(blocks, b));
-                        }
-                        return;
-                    };
-                    let from = end.saturating_sub(len).max(blocks[b].text.start);
-                    match region.last_mut() {
-                        // Windows that meet are one.
-                        Some(last) if last.block == b && from <= last.to => last.to = end,
-                        _ => region.push(Span {
-                            block: b,
-                            from,
-                            to: end,
-                        }),
-                    }
-                });
-                if let Err(why) = searched {
-                    // The set gave up: every regex runs over every block of
-                    // the segment (and only so, whatever ends it reported),
-                    // or of the rest of the document.
-                    let rest = why == GaveUp::ForTheDocument;
-                    let upto = if rest { blocks.len() } else { seg.end };
-                    stats.regex_set_gave_up += if rest { segments.len() - k } else { 1 };
-                    for r in &mut regions {
-                        while r.last().is_some_and(|s| s.block >= seg.start) {
-                            r.pop();
-                        }
-                    }
-                    match gave_up.last_mut() {
-                        Some(last) if last.end == seg.start => last.end = upto,
-                        _ => gave_up.push(seg.start..upto),
-                    }
-                    if rest {
-                        break;
+                let from = end.saturating_sub(len).max(blocks[b].text.start);
+                match region.last_mut() {
+                    // Windows that meet are one.
+                    Some(last) if last.block == b && from <= last.to => last.to = end,
+                    _ => region.push(Span {
+                        block: b,
+                        from,
+                        to: end,
+                    }),
+                }
+            });
+            if let Err(why) = searched {
+                // The set gave up: every regex runs over every block of
+                // the segment (and only so, whatever ends it reported),
+                // or of the rest of the document.
+                let rest = why == GaveUp::ForTheDocument;
+                let upto = if rest { blocks.len() } else { seg.end };
+                stats.regex_set_gave_up += if rest { segments.len() - k } else { 1 };
+                for r in &mut regions {
+                    while r.last().is_some_and(|s| s.block >= seg.start) {
+                        r.pop();
                     }
                 }
-            }
-            // The set cannot say where a regex with `\A`/`\z` matches:
-            // those run over every block.
-            for (i, &absolute) in set.absolute_anchors.iter().enumerate() {
-                if absolute {
-                    regions[i].clear();
-                    every_block[i] = true;
+                match gave_up.last_mut() {
+                    Some(last) if last.end == seg.start => last.end = upto,
+                    _ => gave_up.push(seg.start..upto),
+                }
+                if rest {
+                    break;
                 }
             }
         }
-        // No set (too large): every regex runs over every block.
-        None => every_block.fill(true),
     }
-    let whole_blocks = |i: usize| -> Box<dyn Iterator<Item = usize> + '_> {
-        if every_block[i] {
-            Box::new(0..blocks.len())
+    // The blocks regex `i` reads whole: every block without a set, or when
+    // the set cannot say where it matches (`\A`/`\z`: the set's callback
+    // gives those no windows); else those of the segments it gave up on.
+    let all = 0..blocks.len();
+    let whole_blocks = |i: usize| {
+        let every = m.regex_set.as_ref().is_none_or(|s| s.absolute_anchors[i]);
+        if every {
+            std::slice::from_ref(&all)
         } else {
-            Box::new(gave_up.iter().flat_map(Clone::clone))
+            &gave_up[..]
         }
+        .iter()
+        .flat_map(Clone::clone)
     };
     let matching: Vec<usize> = (0..regions.len())
         .filter(|&i| !regions[i].is_empty() || whole_blocks(i).next().is_some())

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::document::Format;
 use crate::engine::LintOptions;
+use crate::location::floor_char_boundary;
 use crate::rules::RuleSet;
 
 /// Whether applying a fix keeps the meaning of the text.
@@ -85,17 +86,9 @@ fn is_space(b: u8) -> bool {
 /// keeps fixing linear on a document that is one long line.
 const LOOK: usize = 64;
 
-/// The largest char boundary at or below `i`.
-fn floor_boundary(src: &str, mut i: usize) -> usize {
-    while !src.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Up to [`LOOK`] bytes of `src` before `at`.
 fn window_before(src: &str, at: usize) -> &str {
-    &src[floor_boundary(src, at.saturating_sub(LOOK))..at]
+    &src[floor_char_boundary(src, at.saturating_sub(LOOK))..at]
 }
 
 /// Offset just past the line break at `at` (if any).
@@ -176,7 +169,7 @@ fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec
     if !marker.is_empty()
         && !marker.starts_with('#')
         && next_blank.is_none()
-        && !only_markers_start(&src[next..floor_boundary(src, (next + LOOK).min(src.len()))])
+        && !only_markers_start(&src[next..floor_char_boundary(src, (next + LOOK).min(src.len()))])
     {
         // "- Book a demo.\n  more of the item": no clean cut.
         return None;

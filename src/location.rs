@@ -4,6 +4,24 @@
 
 use std::ops::Range;
 
+/// The largest character boundary of `s` at or below `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest character boundary of `s` at or above `i` (its length at
+/// most).
+pub fn ceil_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Start offsets of every line of a source text.
 #[derive(Clone, Debug)]
 pub struct LineIndex {

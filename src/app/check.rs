@@ -309,7 +309,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     // The rules compile later, on this thread, while the first file is read
     // and parsed on another (see below); errors in them still come first,
     // before any other error and before any output.
-    let Some(setup) = setup_pending(global)? else {
+    let Some(setup) = setup_pending(global, &[])? else {
         return Ok(Status::Error);
     };
     let rules_failed = || match setup.rules.get() {

@@ -97,19 +97,17 @@ pub struct Setup {
 
 /// Loads configuration and rules; prints errors and returns `None` on failure.
 pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Result<Option<Setup>> {
-    let cwd = std::env::current_dir()?;
-    let loaded = match load(global, extra_rule_paths, cwd)? {
-        Ok(loaded) => loaded,
-        Err(errors) => {
-            report_errors(&errors);
-            return Ok(None);
-        }
+    let Some(pending) = setup_pending(global, extra_rule_paths)? else {
+        return Ok(None);
     };
-    match compile(&loaded.library, &loaded.selection, loaded.errors) {
-        Ok(rules) => Ok(Some(Setup {
-            library: loaded.library,
-            rules,
-        })),
+    let PendingRules {
+        library,
+        selection,
+        load_errors,
+        ..
+    } = pending.rules;
+    match compile(&library, &selection, load_errors) {
+        Ok(rules) => Ok(Some(Setup { library, rules })),
         Err(errors) => {
             report_errors(&errors);
             Ok(None)
@@ -129,32 +127,18 @@ pub struct PendingSetup {
 /// compiling them (their automaton and regexes, most of start-up).
 /// Configuration errors are printed here; errors in the rules are the
 /// result of [`PendingRules::get`].
-pub fn setup_pending(global: &GlobalArgs) -> anyhow::Result<Option<PendingSetup>> {
+pub fn setup_pending(
+    global: &GlobalArgs,
+    extra_rule_paths: &[PathBuf],
+) -> anyhow::Result<Option<PendingSetup>> {
     let cwd = std::env::current_dir()?;
-    let loaded = match load(global, &[], cwd)? {
-        Ok(loaded) => loaded,
+    match load(global, extra_rule_paths, cwd)? {
+        Ok(pending) => Ok(Some(pending)),
         Err(errors) => {
             report_errors(&errors);
-            return Ok(None);
+            Ok(None)
         }
-    };
-    let Loaded {
-        cwd,
-        config,
-        library,
-        selection,
-        errors,
-    } = loaded;
-    Ok(Some(PendingSetup {
-        cwd,
-        config,
-        rules: PendingRules {
-            library,
-            selection,
-            load_errors: errors,
-            compiled: OnceLock::new(),
-        },
-    }))
+    }
 }
 
 type Compiled = Result<RuleSet, Vec<RuleError>>;
@@ -164,6 +148,8 @@ type Compiled = Result<RuleSet, Vec<RuleError>>;
 pub struct PendingRules {
     library: RuleLibrary,
     selection: Selection,
+    /// Errors in the rule files: compiling still runs, to report its own
+    /// errors in the same round, and then fails.
     load_errors: Vec<RuleError>,
     compiled: OnceLock<Compiled>,
 }
@@ -185,22 +171,11 @@ impl PendingRules {
     }
 }
 
-/// Configuration and rule files read and validated, not yet compiled.
-struct Loaded {
-    cwd: PathBuf,
-    config: Config,
-    library: RuleLibrary,
-    selection: Selection,
-    /// Errors in the rule files: compiling still runs, to report its own
-    /// errors in the same round.
-    errors: Vec<RuleError>,
-}
-
 fn load(
     global: &GlobalArgs,
     extra_rule_paths: &[PathBuf],
     cwd: PathBuf,
-) -> anyhow::Result<Result<Loaded, Vec<RuleError>>> {
+) -> anyhow::Result<Result<PendingSetup, Vec<RuleError>>> {
     let config_path = if global.no_config {
         None
     } else {
@@ -237,12 +212,15 @@ fn load(
     selection
         .ignore
         .extend(global.ignore.iter().map(Selector::new));
-    Ok(Ok(Loaded {
+    Ok(Ok(PendingSetup {
         cwd,
         config,
-        library,
-        selection,
-        errors,
+        rules: PendingRules {
+            library,
+            selection,
+            load_errors: errors,
+            compiled: OnceLock::new(),
+        },
     }))
 }
 

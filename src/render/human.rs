@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::{FileReport, Renderer, Summary, plural};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::location::LineIndex;
+use crate::location::{LineIndex, ceil_char_boundary, floor_char_boundary};
 
 /// Lines of context shown at most per finding.
 const MAX_LINES: usize = 8;
@@ -133,23 +133,6 @@ impl Renderer for Human {
     }
 }
 
-/// The character boundary of `s` at or before `pos`.
-fn boundary_before(s: &str, mut pos: usize) -> usize {
-    while !s.is_char_boundary(pos) {
-        pos -= 1;
-    }
-    pos
-}
-
-/// The character boundary of `s` at or after `pos` (its end at most).
-fn boundary_after(s: &str, mut pos: usize) -> usize {
-    pos = pos.min(s.len());
-    while !s.is_char_boundary(pos) {
-        pos += 1;
-    }
-    pos
-}
-
 /// The part of the source shown for finding `d` when the line it starts
 /// on is longer than [`LONG_LINE_BYTES`]: [`CUT_PAD`] bytes either side of
 /// the finding, from that line to the one it ends on.
@@ -165,8 +148,8 @@ fn cut_window(src: &str, index: &LineIndex, d: &Diagnostic) -> Option<Range<usiz
             .line,
     );
     Some(
-        boundary_before(src, d.range.start.saturating_sub(CUT_PAD)).max(line.start)
-            ..boundary_after(src, d.range.end + CUT_PAD).min(last.end),
+        floor_char_boundary(src, d.range.start.saturating_sub(CUT_PAD)).max(line.start)
+            ..ceil_char_boundary(src, d.range.end + CUT_PAD).min(last.end),
     )
 }
 
@@ -304,7 +287,7 @@ fn render_window(
                 .secondary_title(d.rule.why.as_str()),
         ));
     }
-    renderer.render(&groups).to_string()
+    renderer.render(&groups)
 }
 
 #[cfg(test)]
