@@ -245,15 +245,33 @@ fn phrase_hits(text: &str, m: &Matchers, hits: &mut [Vec<Range<usize>>]) -> usiz
     let Some(ac) = &m.automaton else {
         return 0;
     };
-    for found in ac.find_overlapping_iter(text) {
-        if !is_whole_word(text, found.start(), found.end()) {
-            continue;
-        }
-        for &owner in &m.phrase_owners[found.pattern().as_usize()] {
-            hits[owner as usize].push(found.start()..found.end());
+    automaton_hits(ac, &m.automaton_phrases, text, 0..text.len(), m, hits);
+    1
+}
+
+/// The whole-word hits of `ac` (whose patterns are the phrases
+/// `phrase_ids`) in `text[within]`, into `hits`.
+fn automaton_hits(
+    ac: &aho_corasick::AhoCorasick,
+    phrase_ids: &[u32],
+    text: &str,
+    within: Range<usize>,
+    m: &Matchers,
+    hits: &mut [Vec<Range<usize>>],
+) {
+    let input = aho_corasick::Input::new(text).range(within);
+    for found in ac.find_overlapping_iter(input) {
+        if is_whole_word(text, found.start(), found.end()) {
+            let phrase = phrase_ids[found.pattern().as_usize()];
+            phrase_hit(m, phrase, found.start()..found.end(), hits);
         }
     }
-    1
+}
+
+fn phrase_hit(m: &Matchers, phrase: u32, at: Range<usize>, hits: &mut [Vec<Range<usize>>]) {
+    for &owner in &m.phrase_owners[phrase as usize] {
+        hits[owner as usize].push(at.clone());
+    }
 }
 
 /// Blocks are grouped into segments of at least this much lint text for
@@ -329,8 +347,12 @@ fn regex_hits(
     // document of many short blocks took hundreds of megabytes).
     // (Text outside every block, such as MDX import lines, is not prose:
     // no regex runs there, and findings there would be dropped anyway.)
-    let mut regions: Vec<Vec<Span>> = vec![Vec::new(); m.regexes.len()];
+    let regexes = m.regexes.len();
+    let mut regions: Vec<Vec<Span>> = vec![Vec::new(); regexes];
     let mut gave_up: Vec<Range<usize>> = Vec::new();
+    // Hits of the short phrases the set searches (see `is_gate_phrase`):
+    // (phrase, range), in the order of their ends.
+    let mut short: Vec<(u32, Range<usize>)> = Vec::new();
     // Without a set (too large), every regex runs over every block.
     if let Some(set) = &m.regex_set {
         stats.regex_set_passes = 1;
@@ -344,6 +366,20 @@ fn regex_hits(
             let mut b = seg.start;
             let searched = set.match_ends(&text[base..last.text.end], |i, end| {
                 let end = base + end;
+                if let Some(&phrase) = i.checked_sub(regexes).and_then(|k| m.gate_phrases.get(k)) {
+                    // The set folds case by Unicode rules, the automaton
+                    // by ASCII's: only the automaton's hits count.
+                    let want = &m.phrases[phrase as usize];
+                    let start = end.wrapping_sub(want.len());
+                    if text
+                        .get(start..end)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(want))
+                        && is_whole_word(text, start, end)
+                    {
+                        short.push((phrase, start..end));
+                    }
+                    return;
+                }
                 while b < seg.end && blocks[b].text.end < end {
                     b += 1;
                 }
@@ -380,6 +416,9 @@ fn regex_hits(
                         r.pop();
                     }
                 }
+                while short.last().is_some_and(|(_, r)| r.start >= base) {
+                    short.pop();
+                }
                 match gave_up.last_mut() {
                     Some(last) if last.end == seg.start => last.end = upto,
                     _ => gave_up.push(seg.start..upto),
@@ -387,6 +426,33 @@ fn regex_hits(
                 if rest {
                     break;
                 }
+            }
+        }
+    }
+    for (phrase, at) in short {
+        phrase_hit(m, phrase, at, hits);
+    }
+    // The short phrases' own automaton reads the blocks the set could not.
+    if let Some(ac) = &m.short_automaton {
+        let all = 0..blocks.len();
+        let unread = if m.regex_set.is_some() {
+            &gave_up[..]
+        } else {
+            std::slice::from_ref(&all)
+        };
+        for r in unread {
+            if let (Some(first), Some(last)) = (
+                blocks.get(r.start),
+                r.end.checked_sub(1).and_then(|l| blocks.get(l)),
+            ) {
+                automaton_hits(
+                    ac,
+                    &m.gate_phrases,
+                    text,
+                    first.text.start..last.text.end,
+                    m,
+                    hits,
+                );
             }
         }
     }
@@ -1838,6 +1904,121 @@ mod tests {
             }
             proptest::prop_assert_eq!(placed, whole);
         }
+    }
+
+    /// Phrase rules with short phrases (which the gate searches) beside
+    /// long ones, one sharing a matcher with a short one, and a user's
+    /// Unicode `\<`, which makes the gate give up on non-ASCII text.
+    const PHRASE_RULES: [&str; 4] = [
+        "id: p\ncategory: cta\nmessage: m\nwhy: w\nphrases: [or, As, k, us, 2x, sks]\n",
+        "id: q\ncategory: cta\nmessage: m\nwhy: w\nphrases: [or more, book a demo, us]\n",
+        "id: r\ncategory: cta\nmessage: m\nwhy: w\nphrases: ['#1', café, x]\n",
+        "id: s\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\s(?:x|tool)']\n",
+    ];
+
+    proptest::proptest! {
+        /// Short phrases found by the gate (or, where it gives up or is
+        /// missing, by their own automaton) are the hits one automaton of
+        /// every phrase finds.
+        #[test]
+        fn short_phrases_in_the_gate_find_what_the_automaton_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "or", "OR", "Or", "for", "or-", "-or", "pre-or", "_or", "or_", "as", "As.",
+                    "k", "K", "\u{212A}", "\u{17F}", "us", "US", "us'", "2x", "2X", "x", "#1",
+                    "café", "cafe", "ſ", "more", "book", "a", "demo", "tool", ".", "\n\n",
+                    // Widened, the gate's `sks` matches "é×s": only "sks"
+                    // itself is a hit.
+                    "zé×s", "SKS",
+                ]),
+                0..300,
+            ),
+            joiner in proptest::sample::select(vec![" ", "", "-", "'"]),
+            parallel in proptest::bool::ANY,
+            without_gate in proptest::bool::ANY,
+            gate_gives_up in proptest::bool::ANY,
+        ) {
+            let rules = if gate_gives_up { &PHRASE_RULES[..] } else { &PHRASE_RULES[..3] };
+            let mut set = crate::rules::test_set(rules);
+            if without_gate {
+                set.matchers.regex_set = None;
+            }
+            let text = words.join(joiner);
+            let doc = Document::parse(&text, crate::Format::Markdown);
+            let m = &set.matchers;
+            let (found, _) = collect_hits(&doc, &set, parallel);
+            let all = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&m.phrases)
+                .unwrap();
+            let mut expected = vec![Vec::new(); m.count];
+            let lint = doc.text();
+            for f in all.find_overlapping_iter(lint) {
+                if is_whole_word(lint, f.start(), f.end()) {
+                    for &owner in &m.phrase_owners[f.pattern().as_usize()] {
+                        expected[owner as usize].push(f.start()..f.end());
+                    }
+                }
+            }
+            for h in &mut expected {
+                h.sort_by_key(|r| (r.start, r.end));
+                h.dedup();
+            }
+            // The regex rule's matcher aside (it is not a phrase).
+            let regex_owned: Vec<u32> = m.regex_owners.iter().flatten().copied().collect();
+            for owner in regex_owned {
+                expected[owner as usize] = found[owner as usize].clone();
+            }
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    #[test]
+    fn short_phrases_go_to_the_gate() {
+        let set = crate::rules::test_set(&PHRASE_RULES);
+        let m = &set.matchers;
+        let named = |ids: &[u32]| -> Vec<&str> {
+            ids.iter()
+                .map(|&i| m.phrases[i as usize].as_str())
+                .collect()
+        };
+        let (gate, automaton) = (named(&m.gate_phrases), named(&m.automaton_phrases));
+        for p in ["2x", "as", "k", "or", "us", "x"] {
+            assert!(gate.contains(&p), "{p}: {gate:?}");
+        }
+        for p in ["#1", "book a demo", "café", "or more"] {
+            assert!(automaton.contains(&p), "{p}: {automaton:?}");
+        }
+        assert_eq!(gate.len() + automaton.len(), m.phrases.len());
+        assert!(
+            gate.iter()
+                .all(|p| crate::rules::compile::is_gate_phrase(p))
+        );
+        assert!(
+            !automaton
+                .iter()
+                .any(|p| crate::rules::compile::is_gate_phrase(p))
+        );
+        // Where the gate gives up (the user's `\<` meets "café"), the short
+        // phrases' own automaton reads the text.
+        let text = "Or café, us and K.\n\nFor us: 2x or more. zé×s sks";
+        let doc = Document::parse(text, crate::Format::Markdown);
+        let (hits, stats) = collect_hits(&doc, &set, false);
+        assert!(stats.regex_set_gave_up > 0, "{stats:?}");
+        let p = m.phrase_owners[m.phrases.iter().position(|p| p == "or").unwrap()][0];
+        let found: Vec<&str> = hits[p as usize]
+            .iter()
+            .map(|r| &doc.text()[r.clone()])
+            .collect();
+        assert_eq!(found, ["Or", "us", "K", "us", "2x", "or", "sks"]);
+        // Where it does not (without the `\<`), the gate's widened classes
+        // find more than the phrase ("é×s" for "sks", whose `s` and `k`
+        // have non-ASCII case variants): only the phrase's own bytes count.
+        let set = crate::rules::test_set(&PHRASE_RULES[..3]);
+        let doc = Document::parse("zé×s sks", crate::Format::Markdown);
+        let (hits, stats) = collect_hits(&doc, &set, false);
+        assert_eq!(stats.regex_set_gave_up, 0);
+        assert_eq!(hits[p as usize], vec![Range { start: 7, end: 10 }]);
     }
 
     #[test]

@@ -165,11 +165,20 @@ fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
 }
 
 /// Whether [`sb`] knows every character of `text`: printable ASCII and tabs
-/// checked byte by byte, the rest decoded one character at a time.
+/// checked eight bytes at a time, then byte by byte, the rest decoded one
+/// character at a time.
 fn all_known(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(chunk) = bytes
+            .get(i..i + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+            && !crate::document::text::outside_space_to_tilde(u64::from_le_bytes(chunk))
+        {
+            i += 8;
+            continue;
+        }
         let b = bytes[i];
         if b.is_ascii() {
             if !(b == b'\t' || (b' '..=b'~').contains(&b)) {
@@ -214,15 +223,14 @@ fn split_before_numbers(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>
             .rsplit(|c: char| c.is_whitespace())
             .next()
             .unwrap_or("");
-        let lower = token.to_ascii_lowercase();
         let numeric = token
             .chars()
             .next_back()
             .is_some_and(|c| c.is_ascii_digit());
         if token.is_empty()
             || numeric
-            || NUMBER_ABBREVIATIONS.contains(&lower.as_str())
-            || ABBREVIATIONS.contains(&lower.as_str())
+            || is_one_of(token, NUMBER_ABBREVIATIONS)
+            || is_one_of(token, ABBREVIATIONS)
         {
             continue;
         }
@@ -257,20 +265,25 @@ fn ends_with_abbreviation(segment: &str, rest: &str) -> bool {
     if let (Some(c), None) = (chars.next(), chars.next()) {
         return c.is_uppercase();
     }
-    let lower = token.to_ascii_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if is_one_of(token, ABBREVIATIONS) {
         return true;
     }
     // Dotted initialisms: "U.S", "e.g", "Ph.D", "a.m".
-    if lower.contains('.')
-        && lower
+    if token.contains('.')
+        && token
             .split('.')
             .all(|p| !p.is_empty() && p.chars().count() <= 2 && p.chars().all(char::is_alphabetic))
     {
         return true;
     }
     let next_is_digit = rest.trim_start().starts_with(|c: char| c.is_ascii_digit());
-    next_is_digit && NUMBER_ABBREVIATIONS.contains(&lower.as_str())
+    next_is_digit && is_one_of(token, NUMBER_ABBREVIATIONS)
+}
+
+/// Whether `token` is one of `list` (lowercase), ignoring ASCII case: no
+/// lowercased copy of every sentence's last word.
+fn is_one_of(token: &str, list: &[&str]) -> bool {
+    list.iter().any(|a| a.eq_ignore_ascii_case(token))
 }
 
 #[cfg(test)]

@@ -152,6 +152,37 @@ pub(crate) struct TextBuilder<'s> {
     block_start: usize,
 }
 
+/// Whether the loop in [`TextBuilder::normalised`] would skip all of
+/// `chunk` (eight bytes) byte by byte, checked at once: printable ASCII and
+/// spaces, no two spaces together and none at either end (so each space has
+/// a printable character on both sides within the chunk).
+#[inline]
+fn plain_chunk(chunk: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+        return false;
+    };
+    let x = u64::from_le_bytes(bytes);
+    // Exactly the bytes equal to a space.
+    let t = x ^ (0x20 * ONES);
+    let spaces = !(((t & !HIGH) + !HIGH) | t) & HIGH;
+    !outside_space_to_tilde(x) && spaces & (spaces >> 8) == 0 && spaces & (0x80 | 0x80 << 56) == 0
+}
+
+/// Whether any of the eight bytes of `x` lies outside `' '..='~'`
+/// (printable ASCII and the space).
+#[inline]
+pub(crate) fn outside_space_to_tilde(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    // High bit of each byte: set where the byte is from 0x80 up, below
+    // 0x20 (`low - 0x20` borrows, which `| HIGH` keeps inside the byte),
+    // or 0x7F (`low + 1` carries into it).
+    (x | !((low | HIGH) - 0x20 * ONES) | (low + ONES)) & HIGH != 0
+}
+
 impl<'s> TextBuilder<'s> {
     pub fn new(source: &'s str) -> Self {
         Self {
@@ -247,6 +278,12 @@ impl<'s> TextBuilder<'s> {
         let mut run_start = 0;
         let mut i = 0;
         while i < bytes.len() {
+            if let Some(chunk) = bytes.get(i..i + 8)
+                && plain_chunk(chunk)
+            {
+                i += 8;
+                continue;
+            }
             let b = bytes[i];
             // A single space between two printable characters.
             if printable(b)
@@ -407,6 +444,64 @@ mod tests {
                     continue;
                 }
                 proptest::prop_assert_eq!(oracle(&src[map.range(r)]), word);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        /// The eight-byte check agrees with the byte loop it stands for.
+        #[test]
+        fn plain_chunks_are_what_the_byte_loop_skips(
+            chunk in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::sample::select(b" a.~!".to_vec()),
+                    1 => proptest::sample::select(b"\x7f\x1f\x20\x80\xff\n\t".to_vec()),
+                    1 => proptest::num::u8::ANY,
+                ],
+                8,
+            )
+        ) {
+            let printable = |b: u8| (b'!'..=b'~').contains(&b);
+            let skipped = (0..8).all(|i| {
+                printable(chunk[i])
+                    || chunk[i] == b' '
+                        && i > 0
+                        && printable(chunk[i - 1])
+                        && i < 7
+                        && printable(chunk[i + 1])
+            });
+            proptest::prop_assert_eq!(plain_chunk(&chunk), skipped);
+        }
+
+        /// Long plain runs (read eight bytes at a time) build the lint text
+        /// the character rules give.
+        #[test]
+        fn long_runs_match_the_character_rules(
+            src in "([a-z]{1,9}[ .,]|  |\\n|\u{2019}|\u{A0}){0,40}"
+        ) {
+            let (text, _) = build(&src);
+            let body = text.strip_suffix('\n').unwrap_or(&text);
+            let expected = oracle(&src);
+            proptest::prop_assert_eq!(body, expected.as_str());
+        }
+    }
+
+    #[test]
+    fn every_byte_at_every_place_is_classed_as_printable_or_not() {
+        for b in 0..=u8::MAX {
+            for at in 0..8 {
+                let mut chunk = [b'a'; 8];
+                chunk[at] = b;
+                // Neighbours that sit at the edges of the ranges.
+                chunk[(at + 1) % 8] = if b % 2 == 0 { b' ' } else { b'~' };
+                let x = u64::from_le_bytes(chunk);
+                assert_eq!(
+                    outside_space_to_tilde(x),
+                    !(b' '..=b'~').contains(&b),
+                    "byte {b:#04x} at {at}"
+                );
             }
         }
     }
