@@ -330,7 +330,10 @@ impl Span {
 /// costs that regex a block, or a search from a window on to its next match.
 /// A regex whose matches are at most L bytes long looks only at the
 /// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]),
-/// which matters in long blocks. Hits go into `hits`, by matcher.
+/// which matters in long blocks. The set also finds the short phrases
+/// (see [`crate::rules::compile::is_gate_phrase`]); where it gives up, or
+/// without a set, their own automaton reads the text. Hits go into `hits`,
+/// by matcher.
 fn regex_hits(
     doc: &Document<'_>,
     m: &Matchers,

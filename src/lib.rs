@@ -9,7 +9,7 @@
 //! * [`document`]: Markdown / plain text → prose blocks, sentences and a
 //!   normalised lint text that maps back to exact source bytes.
 //! * [`rules`]: YAML rule files → a compiled [`RuleSet`] (one automaton for
-//!   every phrase, one regex set for every pattern).
+//!   the phrases, one regex set for every pattern and the shortest phrases).
 //! * [`engine`]: a document × a rule set → [`Diagnostic`]s.
 //! * [`render`]: one renderer per output format.
 
