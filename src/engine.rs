@@ -60,9 +60,13 @@ pub const PARALLEL_BYTES: usize = 256 * 1024;
 /// would be flaky; a count is exact).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScanStats {
-    /// Passes of the phrase automaton (one, whatever the number of rules).
+    /// Passes of the phrase automaton (one, whatever the number of rules;
+    /// none when every phrase is a word of up to three letters or digits,
+    /// which the set searches).
     pub automaton_passes: usize,
-    /// Passes of the combined regex set (one when there are regexes).
+    /// Passes of the combined regex set (one when there are regexes or
+    /// such short phrases). Where it gives up, the short phrases' own small
+    /// automaton reads that text; its reading is not counted.
     pub regex_set_passes: usize,
     /// Segments of about 1 KiB the set gave up on, where every regex then
     /// reads every block: none in prose; the rest of a document that keeps
@@ -370,8 +374,10 @@ fn regex_hits(
             let searched = set.match_ends(&text[base..last.text.end], |i, end| {
                 let end = base + end;
                 if let Some(&phrase) = i.checked_sub(regexes).and_then(|k| m.gate_phrases.get(k)) {
-                    // The set folds case by Unicode rules, the automaton
-                    // by ASCII's: only the automaton's hits count.
+                    // The set folds case by Unicode rules and its classes
+                    // are widened to every non-ASCII character ("é×s" for
+                    // "sks"): only the automaton's hits count, the phrase's
+                    // own bytes in ASCII case, as a whole word.
                     let want = &m.phrases[phrase as usize];
                     let start = end.wrapping_sub(want.len());
                     if text
@@ -436,13 +442,13 @@ fn regex_hits(
         phrase_hit(m, phrase, at, hits);
     }
     // The short phrases' own automaton reads the blocks the set could not.
+    let all = 0..blocks.len();
+    let unread = if m.regex_set.is_some() {
+        &gave_up[..]
+    } else {
+        std::slice::from_ref(&all)
+    };
     if let Some(ac) = &m.short_automaton {
-        let all = 0..blocks.len();
-        let unread = if m.regex_set.is_some() {
-            &gave_up[..]
-        } else {
-            std::slice::from_ref(&all)
-        };
         for r in unread {
             if let (Some(first), Some(last)) = (
                 blocks.get(r.start),
@@ -459,16 +465,15 @@ fn regex_hits(
             }
         }
     }
-    // The blocks regex `i` reads whole: every block without a set, or when
-    // the set cannot say where it matches (`\A`/`\z`: the set's callback
-    // gives those no windows); else those of the segments it gave up on.
-    let all = 0..blocks.len();
+    // The blocks regex `i` reads whole: those the set did not read (every
+    // block without a set), and every block when the set cannot say where
+    // it matches (`\A`/`\z`: the set's callback gives those no windows).
     let whole_blocks = |i: usize| {
-        let every = m.regex_set.as_ref().is_none_or(|s| s.absolute_anchors[i]);
+        let every = m.regex_set.as_ref().is_some_and(|s| s.absolute_anchors[i]);
         if every {
             std::slice::from_ref(&all)
         } else {
-            &gave_up[..]
+            unread
         }
         .iter()
         .flat_map(Clone::clone)
@@ -1874,19 +1879,28 @@ mod tests {
     proptest::proptest! {
         /// The regex hits of a document, each regex run only where the set
         /// saw its matches end (in windows, for the bounded ones), are the
-        /// hits of every regex reading every block whole.
+        /// hits of every regex reading every block whole. Without rule `i`
+        /// the set does not give up on non-ASCII text, so its widened
+        /// classes must still see every end ("the naïve tool", "catſ").
         #[test]
         fn regexes_placed_by_the_set_find_what_reading_every_block_finds(
             words in proptest::collection::vec(
                 proptest::sample::select(vec![
                     "we", "book", "a", "the", "demo", "tool", "very", "fast", "best",
                     "cats", "cat", "café", "x", ".", "\n\n", "\n\n", "world-class",
+                    "naïve", "catſ", "\u{212A}",
                 ]),
                 0..700,
             ),
             parallel in proptest::bool::ANY,
+            gate_gives_up in proptest::bool::ANY,
         ) {
-            let set = crate::rules::test_set(&WINDOW_RULES);
+            let rules: Vec<&str> = WINDOW_RULES
+                .iter()
+                .filter(|r| gate_gives_up || !r.starts_with("id: i\n"))
+                .copied()
+                .collect();
+            let set = crate::rules::test_set(&rules);
             let text = words.join(" ");
             let doc = Document::parse(&text, crate::Format::Markdown);
             let m = &set.matchers;
@@ -2022,6 +2036,66 @@ mod tests {
         let (hits, stats) = collect_hits(&doc, &set, false);
         assert_eq!(stats.regex_set_gave_up, 0);
         assert_eq!(hits[p as usize], vec![Range { start: 7, end: 10 }]);
+    }
+
+    /// A document of several segments where the set reads the first and
+    /// gives up on a later one: the short phrases of both are found once.
+    #[test]
+    fn short_phrases_survive_a_give_up_in_a_later_segment() {
+        let set = crate::rules::test_set(&PHRASE_RULES);
+        let m = &set.matchers;
+        let plain = "For us or as many as we like, or more. ".repeat(40);
+        let text = format!("{plain}\n\n{plain}\n\nOr café, us.\n\n{plain}");
+        let doc = Document::parse(&text, crate::Format::Markdown);
+        let (hits, stats) = collect_hits(&doc, &set, false);
+        assert!(stats.regex_set_gave_up > 0, "{stats:?}");
+        assert!(segments(doc.blocks()).len() > 2);
+        // Rule `p`'s phrases that occur here: "or", "as", "us".
+        let p = m.phrase_owners[m.phrases.iter().position(|p| p == "or").unwrap()][0];
+        let lint = doc.text();
+        let mut expected: Vec<Range<usize>> = ["or", "as", "us"]
+            .iter()
+            .flat_map(|w| {
+                lint.to_ascii_lowercase()
+                    .match_indices(w)
+                    .map(|(i, _)| i..i + 2)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|r| is_whole_word(lint, r.start, r.end))
+            .collect();
+        expected.sort_by_key(|r| r.start);
+        assert_eq!(expected.len(), 3 * 40 * 5 + 2);
+        assert_eq!(hits[p as usize], expected);
+    }
+
+    #[test]
+    fn gate_classes_widen_to_every_non_ascii_character() {
+        let parse = |p: &str| {
+            regex_syntax::ParserBuilder::new()
+                .case_insensitive(true)
+                .build()
+                .parse(p)
+                .unwrap()
+        };
+        let matches = |hir: &regex_syntax::hir::Hir, s: &str| {
+            regex_automata::meta::Regex::builder()
+                .build_from_hir(hir)
+                .unwrap()
+                .is_match(s)
+        };
+        let widened = |p: &str| crate::rules::compile::widen_to_non_ascii(&parse(p));
+        // Unicode classes keep their ASCII part and take every non-ASCII
+        // character, inside repetitions, groups and alternations too.
+        for p in [r"^\w$", r"^(?:x|\w)+$", r"^(\s)$", "^k$"] {
+            assert!(matches(&widened(p), "→"), "{p}");
+        }
+        assert!(matches(&widened(r"^\w$"), "a"));
+        assert!(!matches(&widened(r"^\w$"), "-"));
+        assert!(matches(&widened("^k$"), "K"));
+        assert!(!matches(&widened("^k$"), "j"));
+        // ASCII-only classes and literals stay as they are.
+        assert_eq!(widened("^[a-c]x$"), parse("^[a-c]x$"));
+        assert_eq!(widened(r"(?-u:\b)ab"), parse(r"(?-u:\b)ab"));
     }
 
     #[test]

@@ -290,6 +290,17 @@ fn is_one_of(token: &str, list: &[&str]) -> bool {
 mod tests {
     use super::*;
 
+    /// `is_one_of` compares ignoring ASCII case against lowercase entries:
+    /// an entry with a capital would match where it should not.
+    #[test]
+    fn abbreviation_lists_are_lowercase() {
+        for a in ABBREVIATIONS.iter().chain(NUMBER_ABBREVIATIONS) {
+            assert_eq!(*a, a.to_lowercase(), "{a}");
+        }
+        assert!(is_one_of("E.G", ABBREVIATIONS));
+        assert!(!is_one_of("e.g.", ABBREVIATIONS));
+    }
+
     fn sentences(text: &str) -> Vec<&str> {
         split(text).into_iter().map(|r| &text[r]).collect()
     }

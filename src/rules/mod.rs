@@ -3,8 +3,8 @@
 //! * [`spec`]: the YAML schema.
 //! * [`load`]: reading files (shipped packs and user directories).
 //! * [`compile`]: every phrase of every active rule into one Aho-Corasick
-//!   automaton (but words of up to three letters), every pattern (and those
-//!   words) into one regex set; rules keep only indexes.
+//!   automaton (but words of up to three letters or digits), every pattern
+//!   (and those words) into one regex set; rules keep only indexes.
 //! * [`classes`]: built-in evidence classes (dates, figures, owners …).
 
 pub mod classes;
