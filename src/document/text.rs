@@ -152,14 +152,16 @@ pub(crate) struct TextBuilder<'s> {
     block_start: usize,
 }
 
+/// A one in each byte of a word; the high bit of each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
 /// Whether the loop in [`TextBuilder::normalised`] would skip all of
 /// `chunk` (eight bytes) byte by byte, checked at once: printable ASCII and
 /// spaces, no two spaces together and none at either end (so each space has
 /// a printable character on both sides within the chunk).
 #[inline]
 fn plain_chunk(chunk: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
         return false;
     };
@@ -174,8 +176,6 @@ fn plain_chunk(chunk: &[u8]) -> bool {
 /// (printable ASCII and the space).
 #[inline]
 pub(crate) fn outside_space_to_tilde(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let low = x & !HIGH;
     // High bit of each byte: set where the byte is from 0x80 up, below
     // 0x20 (`low - 0x20` borrows, which `| HIGH` keeps inside the byte),

@@ -3,7 +3,7 @@
 //! Every literal phrase of every active rule and word list goes into ONE
 //! Aho-Corasick automaton (ASCII case-insensitive; shared phrases are stored
 //! once with several owners), so a document is scanned once for all of them;
-//! the words of up to three letters go into the regex gate instead (see
+//! words of up to three letters or digits go into the regex gate instead (see
 //! `is_gate_phrase`), which the document is scanned with anyway.
 //! Every regex is compiled once (identical patterns share one compiled
 //! regex). Rules keep only matcher ids (`Cond`) into the per-document hit
