@@ -4,6 +4,7 @@
 //! we re-join the breaks that follow common abbreviations ("e.g.", "U.S.",
 //! "Inc.", "Dr.") and initials ("J. Smith").
 
+use super::text;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -171,11 +172,7 @@ fn all_known(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(chunk) = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-            && !crate::document::text::outside_space_to_tilde(u64::from_le_bytes(chunk))
-        {
+        if text::word_at(bytes, i).is_some_and(|x| !text::outside_space_to_tilde(x)) {
             i += 8;
             continue;
         }

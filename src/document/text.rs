@@ -1,7 +1,7 @@
 //! The normalised *lint text* of a document and its map back to source bytes.
 //!
-//! Matchers (one Aho-Corasick automaton for every phrase, one regex pass for
-//! every pattern) run over a single buffer per document in which
+//! Matchers (one Aho-Corasick automaton for the phrases, one regex set for
+//! every pattern and the shortest phrases) run over a single buffer per document in which
 //!
 //! * only prose is present (code, HTML, front matter and URLs are left out or
 //!   replaced by [`PLACEHOLDER`]),
@@ -156,16 +156,20 @@ pub(crate) struct TextBuilder<'s> {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Whether the loop in [`TextBuilder::normalised`] would skip all of
-/// `chunk` (eight bytes) byte by byte, checked at once: printable ASCII and
-/// spaces, no two spaces together and none at either end (so each space has
-/// a printable character on both sides within the chunk).
+/// The eight bytes of `bytes` from `i` as one word (the first in the
+/// lowest byte), if there are eight.
 #[inline]
-fn plain_chunk(chunk: &[u8]) -> bool {
-    let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
-        return false;
-    };
-    let x = u64::from_le_bytes(bytes);
+pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk = bytes.get(i..i.checked_add(8)?)?;
+    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+}
+
+/// Whether the loop in [`TextBuilder::normalised`] would skip all eight
+/// bytes of `x` byte by byte, checked at once: printable ASCII and
+/// spaces, no two spaces together and none at either end (so each space has
+/// a printable character on both sides within the eight).
+#[inline]
+fn plain_chunk(x: u64) -> bool {
     // Exactly the bytes equal to a space.
     let t = x ^ (0x20 * ONES);
     let spaces = !(((t & !HIGH) + !HIGH) | t) & HIGH;
@@ -278,9 +282,7 @@ impl<'s> TextBuilder<'s> {
         let mut run_start = 0;
         let mut i = 0;
         while i < bytes.len() {
-            if let Some(chunk) = bytes.get(i..i + 8)
-                && plain_chunk(chunk)
-            {
+            if word_at(bytes, i).is_some_and(plain_chunk) {
                 i += 8;
                 continue;
             }
@@ -472,7 +474,7 @@ mod tests {
                         && i < 7
                         && printable(chunk[i + 1])
             });
-            proptest::prop_assert_eq!(plain_chunk(&chunk), skipped);
+            proptest::prop_assert_eq!(word_at(&chunk, 0).is_some_and(plain_chunk), skipped);
         }
 
         /// Long plain runs (read eight bytes at a time) build the lint text
