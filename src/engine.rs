@@ -41,6 +41,9 @@ pub struct LintOptions {
     /// Lint on the calling thread only, even a document of
     /// [`PARALLEL_BYTES`] or more (which otherwise uses rayon's pool).
     pub single_threaded: bool,
+    /// Leave every finding's [`fix`](Diagnostic::fix) empty: for a report
+    /// that shows no fixes, the edits are work thrown away.
+    pub skip_fixes: bool,
 }
 
 /// Lints `doc` with `set`; findings are sorted by position, then rule id.
@@ -108,7 +111,7 @@ pub(crate) fn lint_on(
     options: LintOptions,
     parallel: bool,
 ) -> (Vec<Diagnostic>, ScanStats) {
-    let ctx = Ctx::new(doc, set, parallel);
+    let ctx = Ctx::new(doc, set, parallel, options.skip_fixes);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = Vec::new();
     let mut fallbacks = Vec::new();
@@ -679,6 +682,8 @@ struct Ctx<'a, 's> {
     sentence_starts: Vec<usize>,
     quotes: OnceLock<(Vec<Range<usize>>, usize)>,
     protected: OnceLock<(Vec<Range<usize>>, usize)>,
+    /// [`LintOptions::skip_fixes`].
+    skip_fixes: bool,
     stats: ScanStats,
 }
 
@@ -788,7 +793,7 @@ fn first_word(text: &str, pos: usize, end: usize) -> usize {
 impl<'a, 's> Ctx<'a, 's> {
     /// Scans `doc` (the automaton and regex passes side by side with
     /// `parallel`). Classes are computed later, where rules ask for them.
-    fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool) -> Self {
+    fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool, skip_fixes: bool) -> Self {
         let sentence_starts: Vec<usize> = doc
             .sentences()
             .iter()
@@ -805,6 +810,7 @@ impl<'a, 's> Ctx<'a, 's> {
             sentence_starts,
             quotes: OnceLock::new(),
             protected: OnceLock::new(),
+            skip_fixes,
             stats,
         }
     }
@@ -1038,12 +1044,12 @@ impl<'a, 's> Ctx<'a, 's> {
             for b in self.doc.blocks() {
                 let t = &self.text()[b.text.clone()];
                 let mut open: Option<usize> = None;
-                for (i, c) in t.char_indices() {
-                    if c == '"' {
-                        match open.take() {
-                            Some(s) => out.push(b.text.start + s..b.text.start + i + 1),
-                            None => open = Some(i),
-                        }
+                // `"` is one byte that never occurs inside a longer UTF-8
+                // character.
+                for i in memchr::memchr_iter(b'"', t.as_bytes()) {
+                    match open.take() {
+                        Some(s) => out.push(b.text.start + s..b.text.start + i + 1),
+                        None => open = Some(i),
                     }
                 }
                 if let Some(s) = open {
@@ -1100,6 +1106,7 @@ impl<'a, 's> Ctx<'a, 's> {
         let fix = rule
             .fix
             .as_ref()
+            .filter(|_| !self.skip_fixes)
             .and_then(|f| self.fix_for(f, &at, &range, &suggestions));
         out.push(Diagnostic {
             context: map.range(context),
@@ -2214,6 +2221,40 @@ mod kind_tests {
         assert_eq!(found[0].message, "use 'use' or 'apply'");
         assert_eq!(found[0].suggestions, vec!["use", "apply"]);
         assert_eq!(found[1].suggestions, vec!["use"]);
+    }
+
+    #[test]
+    fn skip_fixes_leaves_the_findings_and_drops_only_their_fixes() {
+        let set = test_set(&[
+            "id: plain\ncategory: unspecific\nmessage: m\nwhy: w\nsubstitution:\n  utilize: use\n",
+            &rule("cut", "phrases: [world-class]\nfix: remove\n"),
+        ]);
+        let text = "We utilize a world-class team.";
+        let with = lint_str(text, Format::Markdown, &set, LintOptions::default());
+        let without = lint_str(
+            text,
+            Format::Markdown,
+            &set,
+            LintOptions {
+                skip_fixes: true,
+                ..LintOptions::default()
+            },
+        );
+        let fixes: Vec<bool> = with.iter().map(|d| d.fix.is_some()).collect();
+        assert_eq!(fixes, [true, true]);
+        assert!(without.iter().all(|d| d.fix.is_none()));
+        let finding = |d: &crate::Diagnostic| {
+            (
+                d.rule.id.clone(),
+                d.range.clone(),
+                d.message.clone(),
+                d.suggestions.clone(),
+            )
+        };
+        assert_eq!(
+            with.iter().map(finding).collect::<Vec<_>>(),
+            without.iter().map(finding).collect::<Vec<_>>()
+        );
     }
 
     #[test]
