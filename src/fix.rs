@@ -673,6 +673,11 @@ pub fn fix_text(
     options: LintOptions,
     unsafe_fixes: bool,
 ) -> FixOutcome {
+    // Fixing needs the fixes, whatever the caller's options say.
+    let options = LintOptions {
+        skip_fixes: false,
+        ..options
+    };
     let mut text = source.to_string();
     let mut applied = 0;
     let mut passes = 0;
@@ -1139,6 +1144,13 @@ mod tests {
         );
         assert_eq!(out.text, "A fine team.");
         assert!(out.converged);
+        // Asked to skip fixes, fixing still builds them.
+        let skipping = LintOptions {
+            skip_fixes: true,
+            ..LintOptions::default()
+        };
+        let out = fix_text("A very good team.", Format::Markdown, &set, skipping, false);
+        assert_eq!(out.text, "A fine team.");
     }
 
     #[test]

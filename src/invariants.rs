@@ -44,6 +44,32 @@ pub fn check_lint(data: &[u8]) {
             format!("{parallel:?}"),
             "the parallel path found something else"
         );
+        // Without fixes (the formats that show none): the same findings.
+        let unfixed = crate::engine::lint_on(
+            &doc,
+            &SHIPPED,
+            LintOptions {
+                skip_fixes: true,
+                ..options
+            },
+            false,
+        )
+        .0;
+        let without_fix = |d: &Diagnostic| {
+            format!(
+                "{:?}",
+                Diagnostic {
+                    fix: None,
+                    ..d.clone()
+                }
+            )
+        };
+        assert!(unfixed.iter().all(|d| d.fix.is_none()), "a fix was built");
+        assert_eq!(
+            unfixed.iter().map(without_fix).collect::<Vec<_>>(),
+            found.iter().map(without_fix).collect::<Vec<_>>(),
+            "skipping fixes changed the findings"
+        );
         for d in &found {
             check_range(&doc, d);
         }

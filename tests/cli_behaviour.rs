@@ -94,6 +94,44 @@ fn fix_stops_taking_files_once_the_report_cannot_be_written() {
 }
 
 #[test]
+fn fix_stops_within_a_chunk_whose_report_is_short() {
+    // A chunk whose report fits the buffer (here 16 short lines) writes
+    // nothing until its end: each chunk's report is flushed before the next
+    // chunk is taken, so a closed pipe still stops the run within a chunk,
+    // not once several chunks' reports have filled the buffer.
+    let dir = tempfile::tempdir().unwrap();
+    let fixable = "The setup is incredibly fast.\n";
+    let reported = "The setup is incredibly fast. Book a demo today!\n";
+    for i in 0..1280 {
+        let draft = if i % 16 == 0 { reported } else { fixable };
+        std::fs::write(dir.path().join(format!("d-{i:04}.md")), draft).unwrap();
+    }
+    let out = with_stdout_closed(&[
+        "check".as_ref(),
+        "--fix".as_ref(),
+        "--format".as_ref(),
+        "concise".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+    let fixed = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let text = std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap();
+            text != fixable && text != reported
+        })
+        .count();
+    assert!(
+        fixed >= 1,
+        "the first chunk is fixed before anything is written"
+    );
+    assert!(
+        fixed < 256 + 128,
+        "{fixed} files fixed after the pipe closed; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn a_pipe_closed_before_any_output_ends_every_listing_quietly() {
     for args in [
         &["rules", "--format", "json"][..],
