@@ -60,27 +60,24 @@ fn a_closed_pipe_ends_the_run_quietly() {
     );
 }
 
-#[test]
-fn fix_stops_taking_files_once_the_report_cannot_be_written() {
-    // Files are linted (and fixed) in chunks of 256 while the previous
-    // chunk's report is written. Once the report hits a closed pipe, the
-    // chunk in flight stops taking files: only the files linted before
-    // that are rewritten, not a second whole chunk that no report shows.
+/// Runs `copylint check --fix ARGS DIR` with standard output closed, over
+/// drafts written into DIR by `draft(i)` for each of `files`, and checks
+/// that the run stopped within about one chunk of 256 files: at least one
+/// file was fixed, and fewer than a chunk and a half.
+fn assert_fix_stops_within_a_chunk(files: usize, draft: impl Fn(usize) -> String, args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let draft = "The app is super easy and incredibly fast. Book a demo today!\n\n".repeat(4);
-    for i in 0..768 {
-        std::fs::write(dir.path().join(format!("d-{i:03}.md")), &draft).unwrap();
+    for i in 0..files {
+        std::fs::write(dir.path().join(format!("d-{i:04}.md")), draft(i)).unwrap();
     }
-    let out = with_stdout_closed(&[
-        "--color".as_ref(),
-        "never".as_ref(),
-        "check".as_ref(),
-        "--fix".as_ref(),
-        dir.path().as_os_str(),
-    ]);
-    let fixed = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap() != draft)
+    let mut argv: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), "--fix".as_ref()];
+    argv.extend(args.iter().map(std::ffi::OsStr::new));
+    argv.push(dir.path().as_os_str());
+    let out = with_stdout_closed(&argv);
+    let fixed = (0..files)
+        .filter(|&i| {
+            let path = dir.path().join(format!("d-{i:04}.md"));
+            std::fs::read_to_string(path).unwrap() != draft(i)
+        })
         .count();
     assert!(
         fixed >= 1,
@@ -94,41 +91,31 @@ fn fix_stops_taking_files_once_the_report_cannot_be_written() {
 }
 
 #[test]
+fn fix_stops_taking_files_once_the_report_cannot_be_written() {
+    // Files are linted (and fixed) in chunks of 256 while the previous
+    // chunk's report is written. Once the report hits a closed pipe, the
+    // chunk in flight stops taking files: only the files linted before
+    // that are rewritten, not a second whole chunk that no report shows.
+    let draft = "The app is super easy and incredibly fast. Book a demo today!\n\n".repeat(4);
+    assert_fix_stops_within_a_chunk(768, |_| draft.clone(), &["--color", "never"]);
+}
+
+#[test]
 fn fix_stops_within_a_chunk_whose_report_is_short() {
-    // A chunk whose report fits the buffer (here 16 short lines) writes
-    // nothing until its end: each chunk's report is flushed before the next
-    // chunk is taken, so a closed pipe still stops the run within a chunk,
-    // not once several chunks' reports have filled the buffer.
-    let dir = tempfile::tempdir().unwrap();
-    let fixable = "The setup is incredibly fast.\n";
-    let reported = "The setup is incredibly fast. Book a demo today!\n";
-    for i in 0..1280 {
-        let draft = if i % 16 == 0 { reported } else { fixable };
-        std::fs::write(dir.path().join(format!("d-{i:04}.md")), draft).unwrap();
-    }
-    let out = with_stdout_closed(&[
-        "check".as_ref(),
-        "--fix".as_ref(),
-        "--format".as_ref(),
-        "concise".as_ref(),
-        dir.path().as_os_str(),
-    ]);
-    let fixed = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| {
-            let text = std::fs::read_to_string(e.as_ref().unwrap().path()).unwrap();
-            text != fixable && text != reported
-        })
-        .count();
-    assert!(
-        fixed >= 1,
-        "the first chunk is fixed before anything is written"
-    );
-    assert!(
-        fixed < 256 + 128,
-        "{fixed} files fixed after the pipe closed; stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A chunk whose report fits the buffer (here 16 short lines: the other
+    // files' one finding is fixed, so not reported) writes nothing until
+    // its end: each chunk's report is flushed before the next chunk is
+    // taken, so a closed pipe still stops the run within a chunk, not once
+    // several chunks' reports have filled the buffer.
+    let draft = |i: usize| {
+        let cta = if i.is_multiple_of(16) {
+            " Book a demo today!"
+        } else {
+            ""
+        };
+        format!("The setup is incredibly fast.{cta}\n")
+    };
+    assert_fix_stops_within_a_chunk(1280, draft, &["--format", "concise"]);
 }
 
 #[test]
