@@ -278,12 +278,6 @@ fn report_buffer(fix: FixMode, terminal: bool) -> usize {
 /// The buffer of a report going to a file or a pipe, without `--fix`.
 const REPORT_BUFFER: usize = 1024 * 1024;
 
-/// The buffer in front of standard output: see [`report_buffer`].
-fn stdout_buffer(fix: FixMode) -> usize {
-    use std::io::IsTerminal;
-    report_buffer(fix, io::stdout().is_terminal())
-}
-
 /// A report written to `path`: into a temporary file beside it, renamed
 /// over it when complete.
 fn report_file(path: &Path, fix: FixMode) -> anyhow::Result<Sink> {
@@ -508,6 +502,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         }
     }
 
+    let stdout_buffer = {
+        use std::io::IsTerminal;
+        report_buffer(fix, io::stdout().is_terminal())
+    };
     let mut sink = match &args.output {
         Some(path) => match report_file(path, fix) {
             Ok(sink) => sink,
@@ -517,12 +515,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
         None if stdin && fix == FixMode::Apply => {
             Sink::Stderr(AutoStream::auto(io::stderr().lock()))
         }
-        None if writes_json(args) => Sink::JsonStdout(BufWriter::with_capacity(
-            stdout_buffer(fix),
-            io::stdout().lock(),
-        )),
+        None if writes_json(args) => {
+            Sink::JsonStdout(BufWriter::with_capacity(stdout_buffer, io::stdout().lock()))
+        }
         None => Sink::Stdout(BufWriter::with_capacity(
-            stdout_buffer(fix),
+            stdout_buffer,
             AutoStream::auto(io::stdout().lock()),
         )),
     };

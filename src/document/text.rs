@@ -1,7 +1,8 @@
 //! The normalised *lint text* of a document and its map back to source bytes.
 //!
 //! Matchers (one Aho-Corasick automaton for the phrases, one regex set for
-//! every pattern and the shortest phrases) run over a single buffer per document in which
+//! every pattern and the shortest phrases) run over a single buffer per
+//! document in which
 //!
 //! * only prose is present (code, HTML, front matter and URLs are left out or
 //!   replaced by [`PLACEHOLDER`]),
