@@ -26,6 +26,8 @@ use crate::document::{Block, BlockKind, Document, InlineKind};
 use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
+mod scan;
+
 use crate::rules::compile::{
     Body, Cond, Counted, FixAction, GaveUp, MatcherId, Matchers, OccurrenceRule, RegexShape, Rule,
     RuleFix, SentenceRule, Source, SpecificityRule, UnbackedRule,
@@ -200,22 +202,25 @@ pub(crate) fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 /// The name of the regex group that, when present, is the hit.
 pub(crate) const MATCH_GROUP: &str = "match";
 
-/// Fills the hit table: one automaton pass, then each regex the regex set
-/// finds in the text. With `parallel`, the automaton pass and the regexes
-/// run side by side.
+/// Fills the hit table: one pass of the phrase automaton and the regex set
+/// together (see [`scan`]), then each regex the set found in the text.
+/// With `parallel`, the automaton and the set read the text side by side,
+/// as do the regexes after them.
 fn collect_hits(
     doc: &Document<'_>,
     set: &RuleSet,
     parallel: bool,
 ) -> (Vec<Vec<Range<usize>>>, ScanStats) {
-    let text = doc.text();
     let m = &set.matchers;
     let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); m.count];
     let stats = if parallel {
         let mut from_regexes = vec![Vec::new(); m.count];
-        let (automaton_passes, mut stats) = rayon::join(
-            || phrase_hits(text, m, &mut hits),
-            || regex_hits(doc, m, &mut from_regexes, true),
+        let ((automaton_passes, _), mut stats) = rayon::join(
+            || scan_text(doc, m, Some(&mut hits), false),
+            || {
+                let (_, found) = scan_text(doc, m, None, true);
+                regex_hits(doc, m, found, &mut from_regexes, true)
+            },
         );
         stats.automaton_passes = automaton_passes;
         for (h, more) in hits.iter_mut().zip(from_regexes) {
@@ -223,8 +228,8 @@ fn collect_hits(
         }
         stats
     } else {
-        let automaton_passes = phrase_hits(text, m, &mut hits);
-        let mut stats = regex_hits(doc, m, &mut hits, false);
+        let (automaton_passes, found) = scan_text(doc, m, Some(&mut hits), true);
+        let mut stats = regex_hits(doc, m, found, &mut hits, false);
         stats.automaton_passes = automaton_passes;
         stats
     };
@@ -245,16 +250,6 @@ fn collect_hits(
         hits[accept as usize] = accepted;
     }
     (hits, stats)
-}
-
-/// The automaton pass: whole-word phrase hits into `hits`, by matcher.
-/// Returns the number of passes (none without phrases).
-fn phrase_hits(text: &str, m: &Matchers, hits: &mut [Vec<Range<usize>>]) -> usize {
-    let Some(ac) = &m.automaton else {
-        return 0;
-    };
-    automaton_hits(ac, &m.automaton_phrases, text, 0..text.len(), m, hits);
-    1
 }
 
 /// The whole-word hits of `ac` (whose patterns are the phrases
@@ -327,121 +322,174 @@ impl Span {
     }
 }
 
-/// The regex passes. Regexes run block by block: a hit never spans two
-/// blocks (a heading and the paragraph under it are separate texts), and
-/// `^`/`$` are a block's start and end. One pass of the set over the
-/// document, segment by segment, says where each regex has a match end;
-/// each runs only over the blocks with one (side by side with `parallel`).
+/// What the regex set found for [`regex_hits`].
+#[derive(Default)]
+struct SetFound {
+    /// For each regex, where it runs: the windows around the ends the set
+    /// found (kept as block ranges in `gave_up`, not as a window per regex
+    /// and block, where the set gave up: one of each on a document of many
+    /// short blocks took hundreds of megabytes).
+    regions: Vec<Vec<Span>>,
+    /// The blocks (ranges of indexes) the set gave up on: every regex runs
+    /// over each of them, and the short phrases' own automaton reads them.
+    gave_up: Vec<Range<usize>>,
+    /// Hits of the short phrases the set searches (see `is_gate_phrase`):
+    /// (phrase, range), in the order of their ends.
+    short: Vec<(u32, Range<usize>)>,
+    stats: ScanStats,
+}
+
+/// The one pass over `doc`'s lint text (see [`scan`]): with `phrases`, the
+/// phrase automaton's whole-word hits go into it, by matcher; with `gate`,
+/// the regex set reads the text segment by segment and says where each
+/// regex has a match end, and finds the short phrases (see
+/// [`crate::rules::compile::is_gate_phrase`]). Returns the automaton passes
+/// made (none without phrases) and what the set found.
+///
 /// A match of a regex in a block ends in that block, so the set finds that
 /// end too; it may also find ends a block's regex does not (a match that
 /// starts in the block before, one inside another match), which only
-/// costs that regex a block, or a search from a window on to its next match.
-/// A regex whose matches are at most L bytes long looks only at the
+/// costs that regex a block, or a search from a window on to its next
+/// match. A regex whose matches are at most L bytes long looks only at the
 /// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]),
-/// which matters in long blocks. The set also finds the short phrases
-/// (see [`crate::rules::compile::is_gate_phrase`]); where it gives up, or
-/// without a set, their own automaton reads the text. Hits go into `hits`,
-/// by matcher.
+/// which matters in long blocks. (Text outside every block, such as MDX
+/// import lines, is not prose: no regex runs there, and findings there
+/// would be dropped anyway.)
+fn scan_text(
+    doc: &Document<'_>,
+    m: &Matchers,
+    mut phrases: Option<&mut [Vec<Range<usize>>]>,
+    gate: bool,
+) -> (usize, SetFound) {
+    let text = doc.text();
+    let blocks = doc.blocks();
+    let regexes = m.regexes.len();
+    let mut found = SetFound {
+        regions: vec![Vec::new(); regexes],
+        ..SetFound::default()
+    };
+    let set = m.regex_set.as_ref().filter(|_| gate);
+    found.stats.regex_set_passes = usize::from(set.is_some());
+    let segments = if set.is_some() {
+        segments(blocks)
+    } else {
+        Vec::new()
+    };
+    let bytes: Vec<Range<usize>> = segments
+        .iter()
+        .map(|seg| blocks[seg.start].text.start..blocks[seg.end - 1].text.end)
+        .collect();
+    let automaton = m.automaton.as_ref().filter(|_| phrases.is_some());
+    let passes = usize::from(automaton.is_some());
+    let mut phrase_found = |pattern: usize, at: Range<usize>| {
+        if let Some(hits) = phrases.as_deref_mut()
+            && is_whole_word(text, at.start, at.end)
+        {
+            phrase_hit(m, m.automaton_phrases[pattern], at, hits);
+        }
+    };
+    // Ends come in order: the block of the latest one.
+    let mut b = 0;
+    let mut gate_found = |i: usize, end: usize| {
+        let Some(set) = set else { return };
+        if let Some(&phrase) = i.checked_sub(regexes).and_then(|k| m.gate_phrases.get(k)) {
+            // The set folds case by Unicode rules and its classes are
+            // widened to every non-ASCII character ("é×s" for "sks"): only
+            // the automaton's hits count, the phrase's own bytes in ASCII
+            // case, as a whole word.
+            let want = &m.phrases[phrase as usize];
+            let start = end.wrapping_sub(want.len());
+            if text
+                .get(start..end)
+                .is_some_and(|s| s.eq_ignore_ascii_case(want))
+                && is_whole_word(text, start, end)
+            {
+                found.short.push((phrase, start..end));
+            }
+            return;
+        }
+        while b < blocks.len() && blocks[b].text.end < end {
+            b += 1;
+        }
+        if b == blocks.len() || blocks[b].text.start >= end || set.absolute_anchors[i] {
+            return;
+        }
+        let region = &mut found.regions[i];
+        let Some(len) = set.max_len[i] else {
+            if region.last().is_none_or(|s| s.block != b) {
+                region.push(Span::whole(blocks, b));
+            }
+            return;
+        };
+        let from = end.saturating_sub(len).max(blocks[b].text.start);
+        match region.last_mut() {
+            // Windows that meet are one.
+            Some(last) if last.block == b && from <= last.to => last.to = end,
+            _ => region.push(Span {
+                block: b,
+                from,
+                to: end,
+            }),
+        }
+    };
+    let gave_up = scan::pass(
+        text,
+        &bytes,
+        automaton,
+        set,
+        &mut phrase_found,
+        &mut gate_found,
+    );
+    // Where the set gave up, every regex runs over every block of the
+    // segment (and only so, whatever ends it reported), or of the rest of
+    // the document.
+    for (k, why) in gave_up {
+        let rest = why == GaveUp::ForTheDocument;
+        let upto = if rest { blocks.len() } else { segments[k].end };
+        found.stats.regex_set_gave_up += if rest { segments.len() - k } else { 1 };
+        match found.gave_up.last_mut() {
+            Some(last) if last.end == segments[k].start => last.end = upto,
+            _ => found.gave_up.push(segments[k].start..upto),
+        }
+    }
+    if !found.gave_up.is_empty() {
+        let given_up = |block: usize| {
+            let i = found.gave_up.partition_point(|r| r.end <= block);
+            found.gave_up.get(i).is_some_and(|r| r.start <= block)
+        };
+        for r in &mut found.regions {
+            r.retain(|s| !given_up(s.block));
+        }
+        found.short.retain(|(_, at)| {
+            let block = blocks.partition_point(|bl| bl.text.end < at.end);
+            !given_up(block)
+        });
+    }
+    (passes, found)
+}
+
+/// The regex passes. Regexes run block by block: a hit never spans two
+/// blocks (a heading and the paragraph under it are separate texts), and
+/// `^`/`$` are a block's start and end. Each runs only over the blocks
+/// where the set (see [`scan_text`]) found one of its match ends (side by
+/// side with `parallel`), or every block without a set. Where the set gave
+/// up, or without a set, the short phrases' own automaton reads the text.
+/// Hits go into `hits`, by matcher.
 fn regex_hits(
     doc: &Document<'_>,
     m: &Matchers,
+    found: SetFound,
     hits: &mut [Vec<Range<usize>>],
     parallel: bool,
 ) -> ScanStats {
     let text = doc.text();
     let blocks = doc.blocks();
-    let mut stats = ScanStats::default();
-    // For each regex, where it runs: the windows around the ends the set
-    // found, and, but for the regexes that run over every block anyway,
-    // every block of the segments where the set gave up (kept as block
-    // ranges, not as a window per regex and block: one of each on a
-    // document of many short blocks took hundreds of megabytes).
-    // (Text outside every block, such as MDX import lines, is not prose:
-    // no regex runs there, and findings there would be dropped anyway.)
-    let regexes = m.regexes.len();
-    let mut regions: Vec<Vec<Span>> = vec![Vec::new(); regexes];
-    let mut gave_up: Vec<Range<usize>> = Vec::new();
-    // Hits of the short phrases the set searches (see `is_gate_phrase`):
-    // (phrase, range), in the order of their ends.
-    let mut short: Vec<(u32, Range<usize>)> = Vec::new();
-    // Without a set (too large), every regex runs over every block.
-    if let Some(set) = &m.regex_set {
-        stats.regex_set_passes = 1;
-        let segments = segments(blocks);
-        for (k, seg) in segments.iter().cloned().enumerate() {
-            let (Some(first), Some(last)) = (blocks.get(seg.start), blocks.get(seg.end - 1)) else {
-                continue;
-            };
-            let base = first.text.start;
-            // Ends come in order: the block of the latest one.
-            let mut b = seg.start;
-            let searched = set.match_ends(&text[base..last.text.end], |i, end| {
-                let end = base + end;
-                if let Some(&phrase) = i.checked_sub(regexes).and_then(|k| m.gate_phrases.get(k)) {
-                    // The set folds case by Unicode rules and its classes
-                    // are widened to every non-ASCII character ("é×s" for
-                    // "sks"): only the automaton's hits count, the phrase's
-                    // own bytes in ASCII case, as a whole word.
-                    let want = &m.phrases[phrase as usize];
-                    let start = end.wrapping_sub(want.len());
-                    if text
-                        .get(start..end)
-                        .is_some_and(|s| s.eq_ignore_ascii_case(want))
-                        && is_whole_word(text, start, end)
-                    {
-                        short.push((phrase, start..end));
-                    }
-                    return;
-                }
-                while b < seg.end && blocks[b].text.end < end {
-                    b += 1;
-                }
-                if b == seg.end || blocks[b].text.start >= end || set.absolute_anchors[i] {
-                    return;
-                }
-                let region = &mut regions[i];
-                let Some(len) = set.max_len[i] else {
-                    if region.last().is_none_or(|s| s.block != b) {
-                        region.push(Span::whole(blocks, b));
-                    }
-                    return;
-                };
-                let from = end.saturating_sub(len).max(blocks[b].text.start);
-                match region.last_mut() {
-                    // Windows that meet are one.
-                    Some(last) if last.block == b && from <= last.to => last.to = end,
-                    _ => region.push(Span {
-                        block: b,
-                        from,
-                        to: end,
-                    }),
-                }
-            });
-            if let Err(why) = searched {
-                // The set gave up: every regex runs over every block of
-                // the segment (and only so, whatever ends it reported),
-                // or of the rest of the document.
-                let rest = why == GaveUp::ForTheDocument;
-                let upto = if rest { blocks.len() } else { seg.end };
-                stats.regex_set_gave_up += if rest { segments.len() - k } else { 1 };
-                for r in &mut regions {
-                    while r.last().is_some_and(|s| s.block >= seg.start) {
-                        r.pop();
-                    }
-                }
-                while short.last().is_some_and(|(_, r)| r.start >= base) {
-                    short.pop();
-                }
-                match gave_up.last_mut() {
-                    Some(last) if last.end == seg.start => last.end = upto,
-                    _ => gave_up.push(seg.start..upto),
-                }
-                if rest {
-                    break;
-                }
-            }
-        }
-    }
+    let SetFound {
+        regions,
+        gave_up,
+        short,
+        mut stats,
+    } = found;
     for (phrase, at) in short {
         phrase_hit(m, phrase, at, hits);
     }
@@ -1913,7 +1961,8 @@ mod tests {
             let doc = Document::parse(&text, crate::Format::Markdown);
             let m = &set.matchers;
             let mut placed = vec![Vec::new(); m.count];
-            regex_hits(&doc, m, &mut placed, parallel);
+            let (_, found) = scan_text(&doc, m, None, true);
+            regex_hits(&doc, m, found, &mut placed, parallel);
             let blocks = doc.blocks();
             let mut whole = vec![Vec::new(); m.count];
             for (i, re) in m.regexes.iter().enumerate() {

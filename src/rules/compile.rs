@@ -15,10 +15,9 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
-use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Input, MatchErrorKind};
 use regex_syntax::hir::{
     Capture, Class as HirClass, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
 };
@@ -170,7 +169,7 @@ pub(crate) struct Rule {
 /// [`is_gate_phrase`]).
 #[derive(Debug, Default)]
 pub(crate) struct Matchers {
-    pub automaton: Option<AhoCorasick>,
+    pub automaton: Option<PhraseDfa>,
     /// For each automaton pattern, its phrase (an index of `phrases`).
     pub automaton_phrases: Vec<u32>,
     /// The short phrases, by the gate's pattern number after the regexes:
@@ -225,9 +224,9 @@ impl RegexShape {
 /// and builds a reverse automaton and capture states a set never uses,
 /// which made it a third of start-up.
 pub(crate) struct RegexGate {
-    dfa: DFA,
+    pub dfa: DFA,
     /// One search cache per thread, as `regex::Regex` keeps them.
-    caches: Pool<Cache, CachePoolFn>,
+    pub caches: Pool<Cache, CachePoolFn>,
     /// For each pattern, whether it uses `\A` or `\z`. Regexes run on one
     /// block at a time; the gate runs over several blocks at once in
     /// multi-line mode, where `^` and `$` still hold at every block's start
@@ -293,25 +292,55 @@ pub(crate) fn is_gate_phrase(phrase: &str) -> bool {
 
 /// An overlapping, ASCII case-insensitive automaton of `phrases` (`None`
 /// for none).
-fn phrase_automaton(
-    phrases: &[&str],
-    kind: aho_corasick::AhoCorasickKind,
-) -> Result<Option<AhoCorasick>, RuleError> {
+fn phrase_automaton(phrases: &[&str]) -> Result<Option<AhoCorasick>, RuleError> {
     if phrases.is_empty() {
         return Ok(None);
     }
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(phrases)
         .map(Some)
-        .map_err(|e| RuleError {
-            path: "rules".into(),
-            line: 0,
-            column: 0,
-            message: format!("cannot build the phrase automaton: {e}"),
-        })
+        .map_err(automaton_error)
+}
+
+/// The phrase automaton as a full DFA without a prefilter, which the scan
+/// steps byte by byte beside the regex gate (see `engine::scan`): a
+/// prefilter would make its start state special, and the scan leave its
+/// loop at every word.
+#[derive(Debug)]
+pub(crate) struct PhraseDfa {
+    pub dfa: aho_corasick::dfa::DFA,
+    /// Its unanchored start state.
+    pub start: aho_corasick::automaton::StateID,
+}
+
+fn phrase_dfa(phrases: &[&str]) -> Result<Option<PhraseDfa>, RuleError> {
+    use aho_corasick::automaton::Automaton;
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let dfa = aho_corasick::dfa::Builder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .start_kind(aho_corasick::StartKind::Unanchored)
+        .prefilter(false)
+        .build(phrases)
+        .map_err(automaton_error)?;
+    let start = dfa
+        .start_state(aho_corasick::Anchored::No)
+        .map_err(|e| automaton_error(e.to_string()))?;
+    Ok(Some(PhraseDfa { dfa, start }))
+}
+
+fn automaton_error(e: impl std::fmt::Display) -> RuleError {
+    RuleError {
+        path: "rules".into(),
+        line: 0,
+        column: 0,
+        message: format!("cannot build the phrase automaton: {e}"),
+    }
 }
 
 /// A regex-set search the lazy DFA gave up on.
@@ -397,6 +426,7 @@ impl RegexGate {
         })
     }
 
+    #[cfg(test)]
     /// Calls `found(pattern, end)` for every offset of `haystack` where a
     /// match of a pattern ends (from any start), in order of `end`. `Err`
     /// when the lazy DFA gives up (see [`GaveUp`]): the caller must then
@@ -407,6 +437,8 @@ impl RegexGate {
         haystack: &str,
         mut found: impl FnMut(usize, usize),
     ) -> Result<(), GaveUp> {
+        use regex_automata::hybrid::dfa::OverlappingState;
+        use regex_automata::{Input, MatchErrorKind};
         let mut cache = self.caches.get();
         let input = Input::new(haystack);
         let mut state = OverlappingState::start();
@@ -1550,8 +1582,8 @@ impl<'l> Builder<'l> {
                 // The short phrases' automaton only reads what the gate
                 // cannot: a contiguous NFA, built in a fraction of that.
                 (
-                    phrase_automaton(&phrases_of(&long), aho_corasick::AhoCorasickKind::DFA),
-                    phrase_automaton(&short_phrases, aho_corasick::AhoCorasickKind::ContiguousNFA),
+                    phrase_dfa(&phrases_of(&long)),
+                    phrase_automaton(&short_phrases),
                 )
             },
             || {
