@@ -322,6 +322,13 @@ impl Span {
     }
 }
 
+/// Blocks from which a regex without a longest match reads only back from
+/// the ends the set found to the earliest start of a match ending there
+/// (see [`crate::rules::compile::RegexGate::earliest_start`]), not the
+/// whole block: one reverse search per end costs more than reading a short
+/// block. Unit tests take this path in every block.
+const REVERSE_FROM_BYTES: usize = if cfg!(test) { 1 } else { 4096 };
+
 /// What the regex set found for [`regex_hits`].
 #[derive(Default)]
 struct SetFound {
@@ -414,23 +421,39 @@ fn scan_text(
         if b == blocks.len() || blocks[b].text.start >= end || set.absolute_anchors[i] {
             return;
         }
-        let region = &mut found.regions[i];
-        let Some(len) = set.max_len[i] else {
-            if region.last().is_none_or(|s| s.block != b) {
-                region.push(Span::whole(blocks, b));
+        let block = &blocks[b].text;
+        let from = match set.max_len[i] {
+            Some(len) => end.saturating_sub(len).max(block.start),
+            // Without a longest match, the regex reads the block from the
+            // earliest start of a match ending here (none: nothing to read),
+            // or all of it when that cannot be said (or the block is small).
+            None if block.len() >= REVERSE_FROM_BYTES => {
+                match set.earliest_start(i, &text[block.clone()], end - block.start) {
+                    Some(Some(start)) => block.start + start,
+                    Some(None) => return,
+                    None => block.start,
+                }
             }
-            return;
+            None => block.start,
         };
-        let from = end.saturating_sub(len).max(blocks[b].text.start);
-        match region.last_mut() {
-            // Windows that meet are one.
-            Some(last) if last.block == b && from <= last.to => last.to = end,
-            _ => region.push(Span {
-                block: b,
-                from,
-                to: end,
-            }),
+        let to = if from == block.start && set.max_len[i].is_none() {
+            block.end
+        } else {
+            end
+        };
+        // Windows that meet are one (an earlier start may reach back over
+        // several).
+        let region = &mut found.regions[i];
+        let (mut from, mut to) = (from, to);
+        while let Some(last) = region.last()
+            && last.block == b
+            && from <= last.to
+        {
+            from = from.min(last.from);
+            to = to.max(last.to);
+            region.pop();
         }
+        region.push(Span { block: b, from, to });
     };
     let gave_up = scan::pass(
         text,

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
+use regex_automata::Input;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
@@ -55,6 +56,9 @@ const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
 /// next one. A smaller cache gives up on ordinary prose too.
 const REGEX_SET_CACHE: usize = 8 << 20;
 const REGEX_SET_GIVE_UP_CLEARS: usize = 3;
+/// Cache of one pattern's reverse automaton (see
+/// [`RegexGate::earliest_start`]); it reads a few words back from an end.
+const REVERSE_CACHE: usize = 1 << 20;
 const REGEX_SET_BYTES_PER_STATE: usize = 10;
 
 /// Where a condition finds its hits: a phrase/pattern matcher or a class.
@@ -237,6 +241,19 @@ pub(crate) struct RegexGate {
     /// has a longest and never matches the empty string: every match then
     /// lies within that many bytes before the end the gate reports.
     pub max_len: Vec<Option<usize>>,
+    /// For each pattern, its widened form (see [`widen_to_non_ascii`]), from
+    /// which [`Self::earliest_start`] builds a reverse automaton.
+    widened: Vec<Hir>,
+    /// For each pattern, its reverse automaton once built (`None` if it
+    /// could not be).
+    reverse: Vec<std::sync::OnceLock<Option<Reverse>>>,
+}
+
+/// A pattern's reverse lazy DFA, anchored at an end, longest match: the
+/// earliest start of any match ending there.
+struct Reverse {
+    dfa: DFA,
+    caches: Pool<Cache, CachePoolFn>,
 }
 
 /// `hir` with every character class that holds a non-ASCII character
@@ -395,6 +412,7 @@ impl RegexGate {
             })
             .collect();
         let widened: Vec<Hir> = hirs.iter().map(widen_to_non_ascii).collect();
+        let reverse = widened.iter().map(|_| std::sync::OnceLock::new()).collect();
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -423,6 +441,69 @@ impl RegexGate {
             caches: Pool::new(create),
             absolute_anchors,
             max_len,
+            widened,
+            reverse,
+        })
+    }
+
+    /// Where the earliest match of pattern `i` that ends at `end` starts,
+    /// in `haystack` (one block): `Some(None)` when none ends there, `None`
+    /// when that cannot be said (the reverse automaton could not be built,
+    /// or gave up). For a pattern without a longest match (`[\w-]+`), whose
+    /// regex would otherwise read the whole block for any end the gate
+    /// reports in it. The pattern is the widened one, so the start is at or
+    /// before that of any match of the rule's own regex ending there.
+    pub(crate) fn earliest_start(
+        &self,
+        i: usize,
+        haystack: &str,
+        end: usize,
+    ) -> Option<Option<usize>> {
+        let reverse = self
+            .reverse
+            .get(i)?
+            .get_or_init(|| self.build_reverse(i))
+            .as_ref()?;
+        let input = Input::new(haystack)
+            .range(..end)
+            .anchored(regex_automata::Anchored::Yes);
+        let mut cache = reverse.caches.get();
+        match reverse.dfa.try_search_rev(&mut cache, &input) {
+            Ok(found) => Some(found.map(|m| m.offset())),
+            Err(_) => {
+                // A give-up leaves its cache unusable: start it afresh.
+                cache.reset(&reverse.dfa);
+                None
+            }
+        }
+    }
+
+    fn build_reverse(&self, i: usize) -> Option<Reverse> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .reverse(true)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(REGEX_SET_SIZE_LIMIT)),
+            )
+            .build_from_hir(self.widened.get(i)?)
+            .ok()?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(REVERSE_CACHE)
+                    .minimum_cache_clear_count(Some(REGEX_SET_GIVE_UP_CLEARS))
+                    .minimum_bytes_per_state(Some(REGEX_SET_BYTES_PER_STATE))
+                    .unicode_word_boundary(true),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_pool = dfa.clone();
+        let create: CachePoolFn = Box::new(move || for_pool.create_cache());
+        Some(Reverse {
+            dfa,
+            caches: Pool::new(create),
         })
     }
 
