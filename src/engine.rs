@@ -1,9 +1,10 @@
 //! Document × RuleSet → findings.
 //!
-//! One pass of the phrase automaton over the document's lint text, and one
-//! pass of the regex set (which also finds the phrases of up to three letters
-//! or digits) followed by the regexes it found (block by block, only where
-//! it found them), fill a hit table (sorted ranges per matcher);
+//! One pass over the document's lint text that steps the phrase automaton
+//! and the regex set side by side (`engine/scan.rs`; the set also finds the
+//! phrases of up to three letters or digits), followed by the regexes the
+//! set found (block by block, only where it found them), fill a hit table
+//! (sorted ranges per matcher);
 //! every rule then works on that table with binary searches. Built-in classes
 //! are computed sentence by sentence, on first use: a class a rule reads only
 //! around its hits is never computed for sentences without them. Fixes are
