@@ -360,6 +360,26 @@ fn automaton_error(e: impl std::fmt::Display) -> RuleError {
     }
 }
 
+/// The lazy DFAs of the set and of the reverse searches: every match (an
+/// overlapping or longest search), a cache of `cache` bytes, and the
+/// give-up rule of [`REGEX_SET_CACHE`].
+fn lazy_dfa_config(cache: usize) -> regex_automata::hybrid::dfa::Config {
+    DFA::config()
+        .match_kind(regex_automata::MatchKind::All)
+        .cache_capacity(cache)
+        .minimum_cache_clear_count(Some(REGEX_SET_GIVE_UP_CLEARS))
+        .minimum_bytes_per_state(Some(REGEX_SET_BYTES_PER_STATE))
+        // A Unicode `\b` left in a user's pattern (`\<`): searches of
+        // non-ASCII text give up (see [`GaveUp::Here`]).
+        .unicode_word_boundary(true)
+}
+
+/// One search cache per thread for `dfa`, as `regex::Regex` keeps them.
+fn cache_pool(dfa: &DFA) -> Pool<Cache, CachePoolFn> {
+    let for_pool = dfa.clone();
+    Pool::new(Box::new(move || for_pool.create_cache()))
+}
+
 /// A regex-set search the lazy DFA gave up on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GaveUp {
@@ -422,23 +442,12 @@ impl RegexGate {
             .build_many_from_hir(&widened)
             .map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(regex_automata::MatchKind::All)
-                    .cache_capacity(REGEX_SET_CACHE)
-                    .minimum_cache_clear_count(Some(REGEX_SET_GIVE_UP_CLEARS))
-                    .minimum_bytes_per_state(Some(REGEX_SET_BYTES_PER_STATE))
-                    // A Unicode `\b` left in a user's pattern (`\<`):
-                    // searches of non-ASCII text give up (see `match_ends`).
-                    .unicode_word_boundary(true),
-            )
+            .configure(lazy_dfa_config(REGEX_SET_CACHE))
             .build_from_nfa(nfa)
             .map_err(|e| e.to_string())?;
-        let for_pool = dfa.clone();
-        let create: CachePoolFn = Box::new(move || for_pool.create_cache());
         Ok(RegexGate {
+            caches: cache_pool(&dfa),
             dfa,
-            caches: Pool::new(create),
             absolute_anchors,
             max_len,
             widened,
@@ -489,21 +498,12 @@ impl RegexGate {
             .build_from_hir(self.widened.get(i)?)
             .ok()?;
         let dfa = DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(regex_automata::MatchKind::All)
-                    .cache_capacity(REVERSE_CACHE)
-                    .minimum_cache_clear_count(Some(REGEX_SET_GIVE_UP_CLEARS))
-                    .minimum_bytes_per_state(Some(REGEX_SET_BYTES_PER_STATE))
-                    .unicode_word_boundary(true),
-            )
+            .configure(lazy_dfa_config(REVERSE_CACHE))
             .build_from_nfa(nfa)
             .ok()?;
-        let for_pool = dfa.clone();
-        let create: CachePoolFn = Box::new(move || for_pool.create_cache());
         Some(Reverse {
+            caches: cache_pool(&dfa),
             dfa,
-            caches: Pool::new(create),
         })
     }
 
