@@ -84,10 +84,16 @@ pub struct ScanStats {
     pub regex_passes: usize,
     /// Bytes of lint text those regexes were given, together: each runs
     /// only over the blocks where the set saw one of its matches end, and
-    /// one with a longest match only over windows around those ends. (A
+    /// only over windows around those ends: back by its longest match, or,
+    /// without one and in a block of 4 KiB or more, to the earliest start a
+    /// reverse search finds. (A
     /// search from a window that holds no match of its own reads on to the
     /// next match, which this does not count.)
     pub regex_bytes: usize,
+    /// Bytes the reverse searches read back from the set's ends to where
+    /// matches of a regex without a longest match start, together: at most
+    /// one block's length per regex and block (4 KiB or longer).
+    pub reverse_bytes: usize,
     /// Built-in classes computed, in one sentence (or block) or more; each
     /// class runs at most once over any sentence or block.
     pub class_passes: usize,
@@ -347,7 +353,7 @@ struct SetFound {
     stats: ScanStats,
 }
 
-/// The one pass over `doc`'s lint text (see [`scan`]): with `phrases`, the
+/// The one pass over `doc`'s lint text (`engine/scan.rs`): with `phrases`, the
 /// phrase automaton's whole-word hits go into it, by matcher; with `gate`,
 /// the regex set reads the text segment by segment and says where each
 /// regex has a match end, and finds the short phrases (see
@@ -359,8 +365,11 @@ struct SetFound {
 /// starts in the block before, one inside another match), which only
 /// costs that regex a block, or a search from a window on to its next
 /// match. A regex whose matches are at most L bytes long looks only at the
-/// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]),
-/// which matters in long blocks. (Text outside every block, such as MDX
+/// windows `end - L..end` around those ends (see [`RuleRegex::hits_in`]);
+/// one without a longest match, in a block of [`REVERSE_FROM_BYTES`] or
+/// more, at the windows from the earliest start of a match ending there,
+/// which a reverse search finds within a budget of the block's length;
+/// this matters in long blocks. (Text outside every block, such as MDX
 /// import lines, is not prose: no regex runs there, and findings there
 /// would be dropped anyway.)
 fn scan_text(
@@ -398,6 +407,9 @@ fn scan_text(
     };
     // Ends come in order: the block of the latest one.
     let mut b = 0;
+    // For each regex, the block its reverse searches last read and the
+    // bytes they may still read back in it.
+    let mut reverse_budgets = vec![(usize::MAX, 0); regexes];
     let mut gate_found = |i: usize, end: usize| {
         let Some(set) = set else { return };
         if let Some(&phrase) = i.checked_sub(regexes).and_then(|k| m.gate_phrases.get(k)) {
@@ -423,28 +435,38 @@ fn scan_text(
             return;
         }
         let block = &blocks[b].text;
-        let from = match set.max_len[i] {
-            Some(len) => end.saturating_sub(len).max(block.start),
+        let region = &mut found.regions[i];
+        let (from, to) = match set.max_len[i] {
+            Some(len) => (end.saturating_sub(len).max(block.start), end),
             // Without a longest match, the regex reads the block from the
             // earliest start of a match ending here (none: nothing to read),
-            // or all of it when that cannot be said (or the block is small).
+            // or all of it when that cannot be said (or the block is small,
+            // or its reverse searches have read as much as the block).
             None if block.len() >= REVERSE_FROM_BYTES => {
-                match set.earliest_start(i, &text[block.clone()], end - block.start) {
-                    Some(Some(start)) => block.start + start,
+                if region
+                    .last()
+                    .is_some_and(|s| s.block == b && s.from == block.start && s.to == block.end)
+                {
+                    return;
+                }
+                let budget = &mut reverse_budgets[i];
+                if budget.0 != b {
+                    *budget = (b, block.len());
+                }
+                let before = budget.1;
+                let start =
+                    set.earliest_start(i, &text[block.clone()], end - block.start, &mut budget.1);
+                found.stats.reverse_bytes += before - budget.1;
+                match start {
+                    Some(Some(start)) => (block.start + start, end),
                     Some(None) => return,
-                    None => block.start,
+                    None => (block.start, block.end),
                 }
             }
-            None => block.start,
-        };
-        let to = if from == block.start && set.max_len[i].is_none() {
-            block.end
-        } else {
-            end
+            None => (block.start, block.end),
         };
         // Windows that meet are one (an earlier start may reach back over
         // several).
-        let region = &mut found.regions[i];
         let (mut from, mut to) = (from, to);
         while let Some(last) = region.last()
             && last.block == b
@@ -621,8 +643,9 @@ impl RuleRegex<'_> {
     ///
     /// With `windows` narrower than the block, it reads only from each
     /// window on. That finds the same matches: every match lies inside one
-    /// window (it ends where the set saw an end, within the longest match
-    /// of it, and meeting windows are merged), so no match starts in the
+    /// window (it ends where the set saw an end, and starts no earlier than
+    /// the regex's longest match before it, or than the earliest start the
+    /// reverse search found; meeting windows are merged), so no match starts in the
     /// text a search skips, and a search from a window's start (which keeps
     /// the text before it as context for `\b`) finds the match a reading
     /// of the whole block would find next.
@@ -655,8 +678,8 @@ impl RuleRegex<'_> {
             }
             return;
         }
-        // Windows only come from regexes that never match the empty
-        // string: each match moves `pos` on.
+        // A match moves `pos` on (an empty one, which a regex without a
+        // longest match may make in context, by a character).
         let mut pos = 0;
         let mut w = 0;
         loop {
@@ -1939,11 +1962,13 @@ mod tests {
     }
 
     /// Rules with a regex each: bounded ones (read in windows around the
-    /// ends the set reports), unbounded ones (read whole), one narrowed to
-    /// a group, one whose matches can sit side by side, block anchors, a
-    /// leftmost-first choice, and a Unicode `\<` that makes the set give
+    /// ends the set reports), unbounded ones (read back from each end to
+    /// the earliest start, see `REVERSE_FROM_BYTES`; one, `k`, whose later
+    /// match reaches back over the windows of earlier ones), one narrowed
+    /// to a group, one whose matches can sit side by side, block anchors,
+    /// a leftmost-first choice, and a Unicode `\<` that makes the set give
     /// up on "café".
-    const WINDOW_RULES: [&str; 10] = [
+    const WINDOW_RULES: [&str; 11] = [
         "id: a\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bbook\\s(?:a|the)\\s(?:demo|tool)\\b']\n",
         "id: b\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bthe\\s(?:[\\w-]+\\s){0,2}?tool\\b']\n",
         "id: c\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\b(?<match>very)\\s(?:fast|best)\\b']\n",
@@ -1954,12 +1979,13 @@ mod tests {
         "id: h\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['(?:a\\sa|a)\\s(?:book|a\\sbook)']\n",
         "id: i\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\s(?:x|tool)']\n",
         "id: j\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['(?:very\\s)+fast']\n",
+        "id: k\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\bwe\\b[^.]*\\bdemo\\b|\\bcats?\\b']\n",
     ];
 
     proptest::proptest! {
         /// The regex hits of a document, each regex run only where the set
-        /// saw its matches end (in windows, for the bounded ones), are the
-        /// hits of every regex reading every block whole. Without rule `i`
+        /// saw its matches end (in windows), are the hits of every regex
+        /// reading every block whole. Without rule `i`
         /// the set does not give up on non-ASCII text, so its widened
         /// classes must still see every end ("the naïve tool", "catſ").
         #[test]
@@ -2265,6 +2291,17 @@ mod kind_tests {
             );
             assert_eq!(texts(&found), vec!["can help", "can help"], "{pattern}");
         }
+    }
+
+    #[test]
+    fn a_match_found_late_reaches_back_over_earlier_windows() {
+        // The ends of "yy" come first and get windows of their own; the end
+        // of "qq … zz" comes last, and its window (from "qq" on, found by
+        // the reverse search) must take in the two "yy" windows it spans,
+        // or the search from the first "yy" would report it alone.
+        let r = rule("late", "patterns: ['\\bqq\\b[^.]*\\bzz\\b|\\byy\\b']\n");
+        let found = run(&[&r], "aa yy qq yy yy zz\n");
+        assert_eq!(texts(&found), vec!["yy", "qq yy yy zz"]);
     }
 
     #[test]

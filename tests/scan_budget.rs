@@ -192,6 +192,32 @@ fn the_regex_set_gives_up_on_text_that_only_makes_it_new_states() {
 }
 
 /// One user rule (YAML), with the default packs or without.
+/// A regex without a longest match, in a long block, reads back from each
+/// end the set found to where matches ending there start, not the whole
+/// block; and however densely those ends are packed (every byte of a long
+/// handle ends a match of `@[A-Za-z0-9_]{2,}`, every byte of a long name
+/// one of `by [A-Z][\w&'.-]+`), its reverse searches read at most the
+/// block's length in all: without that budget, the 20,000-byte handles
+/// below would read back about 200 million bytes.
+#[test]
+fn reverse_searches_read_at_most_each_block_once_per_regex() {
+    let set = shipped();
+    for text in [
+        format!("Follow us @{}\n", "a".repeat(20_000)),
+        format!("Made by A{}\n", "a".repeat(20_000)),
+        format!("{}\n", "We help teams grow. ".repeat(1_000)),
+    ] {
+        let doc = Document::parse(&text, Format::Markdown);
+        let (_, stats) = lint_with_stats(&doc, &set, LintOptions::default());
+        assert!(stats.reverse_bytes > 0, "{stats:?}");
+        assert!(
+            stats.reverse_bytes <= stats.regex_passes * doc.text().len(),
+            "{stats:?}, lint text {}",
+            doc.text().len()
+        );
+    }
+}
+
 fn with_rule(yaml: &str, default_rules: bool) -> RuleSet {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rule.yaml"), yaml).unwrap();
