@@ -17,6 +17,8 @@
 //! pool.
 //! The findings are the same, in the same order, as a serial run.
 
+mod scan;
+
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -27,8 +29,6 @@ use crate::document::{Block, BlockKind, Document, InlineKind};
 use crate::fix::{Edit, Fix};
 use crate::rules::RuleSet;
 use crate::rules::classes::{self, Class};
-mod scan;
-
 use crate::rules::compile::{
     Body, Cond, Counted, FixAction, GaveUp, MatcherId, Matchers, OccurrenceRule, RegexShape, Rule,
     RuleFix, SentenceRule, Source, SpecificityRule, UnbackedRule,

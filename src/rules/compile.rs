@@ -347,7 +347,7 @@ fn phrase_dfa(phrases: &[&str]) -> Result<Option<PhraseDfa>, RuleError> {
         .map_err(automaton_error)?;
     let start = dfa
         .start_state(aho_corasick::Anchored::No)
-        .map_err(|e| automaton_error(e.to_string()))?;
+        .map_err(automaton_error)?;
     Ok(Some(PhraseDfa { dfa, start }))
 }
 
