@@ -170,7 +170,7 @@ fn segment<P: Phrases>(
     // The segment is a haystack of its own: no look-behind before it.
     let mut sid = match dfa.start_state_forward(cache, &Input::new(bytes)) {
         Ok(sid) => sid,
-        Err(e) => return Err((give_up(dfa, cache, e.kind()), base)),
+        Err(e) => return Err((GaveUp::at_start(dfa, cache, &e), base)),
     };
     cache.search_start(base);
     for (i, &byte) in bytes.iter().enumerate() {
@@ -229,17 +229,6 @@ fn report(
     for i in 0..dfa.match_len(cache, sid) {
         let pattern: PatternID = dfa.match_pattern(cache, sid, i);
         found(pattern.as_usize(), end);
-    }
-}
-
-/// Why a start state could not be had: a quit byte before the start (none
-/// here: a segment has no look-behind) or a full cache.
-fn give_up(dfa: &DFA, cache: &mut Cache, kind: &regex_automata::MatchErrorKind) -> GaveUp {
-    if matches!(kind, regex_automata::MatchErrorKind::Quit { .. }) {
-        GaveUp::Here
-    } else {
-        cache.reset(dfa);
-        GaveUp::ForTheDocument
     }
 }
 

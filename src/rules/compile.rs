@@ -392,6 +392,21 @@ pub(crate) enum GaveUp {
     ForTheDocument,
 }
 
+impl GaveUp {
+    /// Why a lazy DFA has no start state: a quit byte beside the start (a
+    /// Unicode `\b` meeting a non-ASCII letter), or a full cache, which is
+    /// reset (its count of clears only grows: left as it is, every later
+    /// search with it would give up at once).
+    pub(crate) fn at_start(dfa: &DFA, cache: &mut Cache, e: &regex_automata::MatchError) -> Self {
+        if matches!(e.kind(), regex_automata::MatchErrorKind::Quit { .. }) {
+            GaveUp::Here
+        } else {
+            cache.reset(dfa);
+            GaveUp::ForTheDocument
+        }
+    }
+}
+
 impl std::fmt::Debug for RegexGate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RegexGate")
@@ -491,8 +506,12 @@ impl RegexGate {
             cache.reset(dfa);
             None
         };
-        let Ok(mut sid) = dfa.start_state_reverse(&mut cache, &input) else {
-            return gave_up(&mut cache);
+        let mut sid = match dfa.start_state_reverse(&mut cache, &input) {
+            Ok(sid) => sid,
+            Err(e) => {
+                GaveUp::at_start(dfa, &mut cache, &e);
+                return None;
+            }
         };
         let bytes = haystack.as_bytes();
         let mut earliest = None;
