@@ -777,9 +777,36 @@ struct Ctx<'a, 's> {
     sentence_starts: Vec<usize>,
     quotes: OnceLock<(Vec<Range<usize>>, usize)>,
     protected: OnceLock<(Vec<Range<usize>>, usize)>,
+    /// Per sentence: where its clauses start and break (several rules ask
+    /// of the same sentence).
+    clause_starts: PerSentence<Box<[usize]>>,
+    clause_breaks: PerSentence<Box<[Range<usize>]>>,
     /// [`LintOptions::skip_fixes`].
     skip_fixes: bool,
     stats: ScanStats,
+}
+
+/// A value per sentence, each computed on first use (the table of them
+/// too: most documents never ask).
+struct PerSentence<T> {
+    count: usize,
+    cells: OnceLock<Box<[OnceLock<T>]>>,
+}
+
+impl<T> PerSentence<T> {
+    fn new(count: usize) -> Self {
+        PerSentence {
+            count,
+            cells: OnceLock::new(),
+        }
+    }
+
+    fn get_or_init(&self, i: usize, f: impl FnOnce() -> T) -> &T {
+        let cells = self
+            .cells
+            .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect());
+        cells[i].get_or_init(f)
+    }
 }
 
 // `ClassHits::in_unit` hands Owner the names of the unit it is computing.
@@ -905,6 +932,8 @@ impl<'a, 's> Ctx<'a, 's> {
             sentence_starts,
             quotes: OnceLock::new(),
             protected: OnceLock::new(),
+            clause_starts: PerSentence::new(doc.sentences().len()),
+            clause_breaks: PerSentence::new(doc.sentences().len()),
             skip_fixes,
             stats,
         }
@@ -1023,26 +1052,43 @@ impl<'a, 's> Ctx<'a, 's> {
     /// sentence start (after openers such as "please", "just"), and, when the
     /// sentence opens with a conditional ("If you want …,", "For details,"),
     /// the clause after the first comma or dash.
-    fn clause_starts(&self, sentence: usize) -> Vec<usize> {
+    fn clause_starts(&self, sentence: usize) -> &[usize] {
+        self.clause_starts
+            .get_or_init(sentence, || self.find_clause_starts(sentence))
+    }
+
+    fn find_clause_starts(&self, sentence: usize) -> Box<[usize]> {
         let r = &self.doc.sentences()[sentence].text;
         let p0 = self.skip_openers(self.sentence_starts[sentence], r.end);
         // A sentence without a word after its openers ("→!") starts no
         // clause: its end is the next sentence's business.
         if p0 >= r.end {
-            return Vec::new();
+            return Box::default();
         }
         let mut out = vec![p0];
         // A semicolon or a dash joins independent clauses ("Applications close
-        // on 1 May; apply today").
+        // on 1 May; apply today"): "; ", " — ", " – " or " - ". (Two that
+        // overlap, " - - ", start the same clause.)
         let head = &self.text()[p0..r.end];
-        for brk in ["; ", " \u{2014} ", " \u{2013} ", " - "] {
-            let mut from = 0;
-            while let Some(i) = head[from..].find(brk) {
-                let p = self.skip_openers(self.first_word(p0 + from + i + brk.len(), r.end), r.end);
-                if p < r.end && !out.contains(&p) {
-                    out.push(p);
+        let bytes = head.as_bytes();
+        for i in memchr::memchr3_iter(b';', b'-', 0xE2, bytes) {
+            let spaced =
+                |len: usize| i > 0 && bytes[i - 1] == b' ' && bytes.get(i + len) == Some(&b' ');
+            let end = match bytes[i] {
+                b';' if bytes.get(i + 1) == Some(&b' ') => i + 2,
+                b'-' if spaced(1) => i + 2,
+                // The em and en dashes: E2 80 94 and E2 80 93.
+                0xE2 if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0x93 | 0x94))
+                    && spaced(3) =>
+                {
+                    i + 4
                 }
-                from += i + brk.len();
+                _ => continue,
+            };
+            let p = self.skip_openers(self.first_word(p0 + end, r.end), r.end);
+            if p < r.end && !out.contains(&p) {
+                out.push(p);
             }
         }
         // A short label before a colon ("PS:", "Next step:") starts a clause.
@@ -1072,19 +1118,31 @@ impl<'a, 's> Ctx<'a, 's> {
                 }
             }
         }
-        out
+        out.into_boxed_slice()
     }
 
-    /// Where the clauses of sentence `r` break: the offsets of its commas,
+    /// Where the clauses of sentence `idx` break: the offsets of its commas,
     /// semicolons, colons, dashes, brackets and inner full stops.
-    fn clause_breaks(&self, r: &Range<usize>) -> Vec<Range<usize>> {
-        const BREAKS: &[char] = &[
-            ',', ';', ':', '(', ')', '\u{2014}', '\u{2013}', '.', '!', '?',
-        ];
-        self.text()[r.clone()]
-            .match_indices(BREAKS)
-            .map(|(i, s)| r.start + i..r.start + i + s.len())
-            .collect()
+    fn clause_breaks(&self, idx: usize) -> &[Range<usize>] {
+        self.clause_breaks.get_or_init(idx, || {
+            let r = &self.doc.sentences()[idx].text;
+            let bytes = &self.text().as_bytes()[r.clone()];
+            let mut out = Vec::new();
+            for (i, &b) in bytes.iter().enumerate() {
+                let len = match b {
+                    b',' | b';' | b':' | b'(' | b')' | b'.' | b'!' | b'?' => 1,
+                    // The em and en dashes: E2 80 94 and E2 80 93.
+                    0xE2 if bytes.get(i + 1) == Some(&0x80)
+                        && matches!(bytes.get(i + 2), Some(0x93 | 0x94)) =>
+                    {
+                        3
+                    }
+                    _ => continue,
+                };
+                out.push(r.start + i..r.start + i + len);
+            }
+            out.into_boxed_slice()
+        })
     }
 
     /// The clause of sentence `r` around hit `h`, given its `breaks`.
@@ -1121,7 +1179,7 @@ impl<'a, 's> Ctx<'a, 's> {
             Person::You => self.source_in(Source::Class(Class::You), r),
             Person::We => self.source_in(Source::Class(Class::We), r),
             Person::I => self.source_in(Source::Class(Class::I), r),
-            Person::Imperative => self.is_imperative(&self.clause_starts(idx)),
+            Person::Imperative => self.is_imperative(self.clause_starts(idx)),
         }
     }
 
@@ -1498,7 +1556,7 @@ impl<'a, 's> Ctx<'a, 's> {
             {
                 self.clause_starts(idx)
             } else {
-                Vec::new()
+                &[]
             };
             if let Some(c) = &s.starts_with
                 && !starts.iter().any(|&p| self.cond_hit_at(c, p))
@@ -1521,13 +1579,13 @@ impl<'a, 's> Ctx<'a, 's> {
             // With `none_in: clause`, a hit is excused only by evidence in its
             // own clause (breaks computed once per sentence).
             let breaks = if s.none_in == NoneIn::Clause {
-                self.clause_breaks(r)
+                self.clause_breaks(idx)
             } else {
-                Vec::new()
+                &[]
             };
             let excused = |h: &Range<usize>| {
                 s.none_in == NoneIn::Clause && {
-                    let clause = Self::clause_around(r, &breaks, h);
+                    let clause = Self::clause_around(r, breaks, h);
                     s.none.iter().any(|c| self.any_in(c, &clause))
                 }
             };
@@ -1594,8 +1652,8 @@ impl<'a, 's> Ctx<'a, 's> {
             // question ("Book today for £15") is not a plan.
             let backed = (first..=last).any(|j| {
                 let r = &sentences[j].text;
-                let continues = j == idx
-                    || !(self.is_question(j) || self.is_imperative(&self.clause_starts(j)));
+                let continues =
+                    j == idx || !(self.is_question(j) || self.is_imperative(self.clause_starts(j)));
                 continues && u.evidence.iter().any(|c| self.any_in(c, r))
             });
             if backed {
@@ -2039,6 +2097,60 @@ mod tests {
         "id: r\ncategory: cta\nmessage: m\nwhy: w\nphrases: ['#1', café, x]\n",
         "id: s\ncategory: cta\nmessage: m\nwhy: w\npatterns: ['\\<demo\\s(?:x|tool)']\n",
     ];
+
+    proptest::proptest! {
+        /// The clause scans read bytes; the string searches they replaced
+        /// are the oracle: every break `match_indices` finds, and (in text
+        /// without colons or conditionals) the sentence start plus the word
+        /// after each "; ", " — ", " – " or " - ".
+        #[test]
+        fn clause_scans_find_what_string_searches_find(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Book", "é", "ça", " ", " ", ";", "-", "\u{2014}", "\u{2013}", "\u{2012}",
+                    "\u{2022}", ",", ".", "!", "?", "(", ")", "please", "just", "\n\n",
+                ]),
+                0..120,
+            ),
+        ) {
+            static SET: OnceLock<RuleSet> = OnceLock::new();
+            let set = SET.get_or_init(|| crate::rules::test_set(&[]));
+            let text: String = words.concat();
+            let doc = Document::parse(&text, crate::Format::Markdown);
+            let ctx = Ctx::new(&doc, set, false, false);
+            const BREAKS: &[char] = &[
+                ',', ';', ':', '(', ')', '\u{2014}', '\u{2013}', '.', '!', '?',
+            ];
+            for (idx, s) in doc.sentences().iter().enumerate() {
+                let r = s.text.clone();
+                let breaks: Vec<Range<usize>> = ctx.text()[r.clone()]
+                    .match_indices(BREAKS)
+                    .map(|(i, m)| r.start + i..r.start + i + m.len())
+                    .collect();
+                proptest::prop_assert_eq!(ctx.clause_breaks(idx), &breaks[..]);
+
+                let starts = ctx.clause_starts(idx);
+                let Some(&p0) = starts.first() else { continue };
+                let mut expected = vec![p0];
+                let head = &ctx.text()[p0..r.end];
+                for brk in ["; ", " \u{2014} ", " \u{2013} ", " - "] {
+                    let mut from = 0;
+                    while let Some(i) = head[from..].find(brk) {
+                        let at = ctx.first_word(p0 + from + i + brk.len(), r.end);
+                        let p = ctx.skip_openers(at, r.end);
+                        if p < r.end && !expected.contains(&p) {
+                            expected.push(p);
+                        }
+                        from += i + brk.len();
+                    }
+                }
+                let mut got = starts.to_vec();
+                got.sort_unstable();
+                expected.sort_unstable();
+                proptest::prop_assert_eq!(got, expected, "{:?}", &ctx.text()[r]);
+            }
+        }
+    }
 
     proptest::proptest! {
         /// Short phrases found by the gate (or, where it gives up or is

@@ -137,11 +137,15 @@ impl Class {
 
 /// Compiles a class pattern once, with ASCII word boundaries (see
 /// [`ascii_word_boundaries`]: a Unicode `\b` sends the regex engine to its
-/// slowest mode on any non-ASCII text).
-fn compiled(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+/// slowest mode on any non-ASCII text). `pattern` is called only the first
+/// time: the patterns built with `format!` are not rebuilt on every call.
+fn compiled<P: AsRef<str>>(
+    cell: &'static OnceLock<Regex>,
+    pattern: impl FnOnce() -> P,
+) -> &'static Regex {
     cell.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // constant patterns, each exercised by the tests below
-        Regex::new(&ascii_word_boundaries(pattern)).unwrap()
+        Regex::new(&ascii_word_boundaries(pattern().as_ref())).unwrap()
     })
 }
 
@@ -149,10 +153,9 @@ const SPELLED_NUMBERS: &str = "two|three|four|five|six|seven|eight|nine|ten|elev
 
 fn number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(
-        &RE,
-        &format!(r"(?i)[$€£¥]\s?\d|\d+(?:[.,:]\d+)*(?:\s?%)?|\b(?:{SPELLED_NUMBERS})\b"),
-    )
+    compiled(&RE, || {
+        format!(r"(?i)[$€£¥]\s?\d|\d+(?:[.,:]\d+)*(?:\s?%)?|\b(?:{SPELLED_NUMBERS})\b")
+    })
 }
 
 /// Figures, minus numbers that are part of a name or version ("Windows 11",
@@ -205,9 +208,8 @@ fn numbers(text: &str, within: Range<usize>, sentence_starts: &[usize]) -> Vec<R
 
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(
-        &RE,
-        &format!(
+    compiled(&RE, || {
+        format!(
             r"(?x)
             \b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b
             | \b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s\d
@@ -225,21 +227,20 @@ fn date_re() -> &'static Regex {
               | \b(?:within|in|after|for|every)\s(?:the\s)?(?:next\s|first\s|last\s)?(?:\d+|{SPELLED_NUMBERS}|one)\s(?:hours?|days?|weeks?|months?|years?)\b
             )
             | \b(?:19|20)\d{{2}}s?\b"
-        ),
-    )
+        )
+    })
 }
 
 fn owner_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(
-        &RE,
+    compiled(&RE, || {
         r"(?x)
         \b(?:CEO|CTO|CFO|COO|CMO|CIO|CISO|CPO|VP|SVP|EVP)\b
         | (?i:
             \b(?:founder|co-founder|director|manager|officer|chair|chairman|chairwoman|chairperson|president|ombudsman|ombudsperson|head\sof\s\w+|board\sof\s(?:directors|trustees)|steering\s(?:group|committee)|working\sgroup|task\sforce|committee)\b
           | \b(?:the|our|its|their|a)\s(?:[\w-]+\s){1,2}(?:team|department|committee|board|office|council|unit|division)\b
-        )",
-    )
+        )"
+    })
 }
 
 /// Concrete actions, as `base 3rd-person past -ing` (multi-word verbs use `_`
@@ -421,7 +422,7 @@ fn mechanisms(text: &str, within: Range<usize>) -> Vec<Range<usize>> {
     // What follows the verb: an object, perhaps after a preposition.
     let object = compiled(
         &OBJECT,
-        r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
+        || r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
     );
     let forms = mechanism_forms();
     matches_in(mechanism_re(), text, within)
@@ -453,7 +454,7 @@ fn proper_noun_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // No `\b`: an ASCII one would miss "Élodie"; the start of the word is
     // checked in `capitalised_words`.
-    compiled(&RE, r"\p{Lu}[\p{L}\p{N}&'-]*")
+    compiled(&RE, || r"\p{Lu}[\p{L}\p{N}&'-]*")
 }
 
 /// Capitalised words in `text[within]`: a capital that starts a word, and
@@ -471,7 +472,7 @@ fn quote_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     compiled(
         &RE,
-        r#""[^"\n]{3,}"|(?i)\b(?:said|says|told|according\sto|explained|wrote|writes|stated)\b"#,
+        || r#""[^"\n]{3,}"|(?i)\b(?:said|says|told|according\sto|explained|wrote|writes|stated)\b"#,
     )
 }
 
@@ -479,23 +480,23 @@ fn citation_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     compiled(
         &RE,
-        r"\[\d+(?:\s?[,–-]\s?\d+)*\]|\((?:[\p{Lu}][\p{L}-]+(?:\set\sal\.)?(?:\s(?:and|&)\s[\p{Lu}][\p{L}-]+)?,?\s)?(?:19|20)\d{2}[a-z]?\)",
+        || r"\[\d+(?:\s?[,–-]\s?\d+)*\]|\((?:[\p{Lu}][\p{L}-]+(?:\set\sal\.)?(?:\s(?:and|&)\s[\p{Lu}][\p{L}-]+)?,?\s)?(?:19|20)\d{2}[a-z]?\)",
     )
 }
 
 fn you_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, r"(?i)\b(?:you|your|yours|yourself|yourselves)\b")
+    compiled(&RE, || r"(?i)\b(?:you|your|yours|yourself|yourselves)\b")
 }
 
 fn i_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, r"\bI\b|(?i:\b(?:me|my|mine|myself)\b)")
+    compiled(&RE, || r"\bI\b|(?i:\b(?:me|my|mine|myself)\b)")
 }
 
 fn we_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, r"(?i)\b(?:we|our|ours|ourselves|us)\b")
+    compiled(&RE, || r"(?i)\b(?:we|our|ours|ourselves|us)\b")
 }
 
 /// The matches of `re` in `text[within]`, as ranges of `text`.
