@@ -1278,7 +1278,8 @@ impl<'a, 's> Ctx<'a, 's> {
     /// outside every block).
     fn protected(&self) -> &(Vec<Range<usize>>, usize) {
         self.protected.get_or_init(|| {
-            let map = self.doc.map();
+            // Inlines other than link text follow one another in text order.
+            let mut map = self.doc.map().cursor();
             let mut v: Vec<Range<usize>> = self
                 .doc
                 .inlines()
@@ -1390,10 +1391,14 @@ impl<'a, 's> Ctx<'a, 's> {
                     .doc
                     .sentence_at(at.start)
                     .is_some_and(|i| self.sentence_starts[i] == at.start);
-                (
-                    crate::fix::removal(src, range.clone(), starts_sentence)?,
-                    format!("remove '{}'", abbreviate(&self.text()[at.clone()], 40)),
-                )
+                (crate::fix::removal(src, range.clone(), starts_sentence)?, {
+                    let short = abbreviate(&self.text()[at.clone()], 40);
+                    let mut d = String::with_capacity(short.len() + 9);
+                    d.push_str("remove '");
+                    d.push_str(&short);
+                    d.push('\'');
+                    d
+                })
             }
         };
         // Edits stay on the lines of the finding's block and off code.
@@ -1928,12 +1933,20 @@ impl<'a, 's> Ctx<'a, 's> {
 
 /// `text` cut to about `max` characters at a word boundary, with an ellipsis.
 fn abbreviate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    // No more bytes than `max` is no more characters.
+    if text.len() <= max {
+        return text.into();
+    }
     let Some((end, _)) = text.char_indices().nth(max) else {
         return text.into();
     };
     let cut = &text[..end];
     let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])).into()
+    let cut = cut.trim_end_matches([',', ';', ':', ' ']);
+    let mut out = String::with_capacity(cut.len() + '…'.len_utf8());
+    out.push_str(cut);
+    out.push('…');
+    out.into()
 }
 
 /// Fills `{match}` and the other placeholders of a message template.

@@ -49,6 +49,20 @@ pub(crate) fn normalize_char(c: char) -> Norm {
 /// Whether `source` is exactly `lint` once normalised: no markup, code,
 /// link destination or HTML inside, only prose and whitespace.
 pub(crate) fn is_plain(source: &str, lint: &str) -> bool {
+    // Most spans are printable ASCII with single spaces, copied as they are:
+    // the loop below would keep every byte.
+    let bytes = source.as_bytes();
+    if source == lint
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && !bytes.windows(2).any(|w| w == b"  ")
+    {
+        return true;
+    }
+    plain_by_chars(source, lint)
+}
+
+/// [`is_plain`], character by character.
+fn plain_by_chars(source: &str, lint: &str) -> bool {
     let mut lint = lint.chars().peekable();
     let mut in_space = false;
     for c in source.chars() {
@@ -105,11 +119,7 @@ impl SourceMap {
 
     /// Source offset of a range that starts at `pos` in the lint text.
     pub fn start(&self, pos: usize) -> usize {
-        match self.piece_containing(pos) {
-            Some(p) if p.exact => p.src + (pos - p.text),
-            Some(p) => p.src,
-            None => 0,
-        }
+        start_in(self.piece_containing(pos), pos)
     }
 
     /// Source offset (exclusive) of a range that ends at `pos` in the lint text.
@@ -117,11 +127,7 @@ impl SourceMap {
         if pos == 0 {
             return self.pieces.first().map_or(0, |p| p.src);
         }
-        match self.piece_containing(pos - 1) {
-            Some(p) if p.exact => p.src + (pos - p.text),
-            Some(p) => p.src_end,
-            None => 0,
-        }
+        end_in(self.piece_containing(pos - 1), pos)
     }
 
     /// Source range of a lint-text range.
@@ -131,6 +137,12 @@ impl SourceMap {
         start..end
     }
 
+    /// A [`range`](Self::range) for many ranges in text order: each lookup
+    /// walks on from the last instead of searching all the pieces.
+    pub(crate) fn cursor(&self) -> Cursor<'_> {
+        Cursor { map: self, next: 0 }
+    }
+
     /// Source ranges copied verbatim into the lint text, in order (adjacent
     /// runs from one text event are already merged).
     pub fn prose_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -138,6 +150,55 @@ impl SourceMap {
             .iter()
             .filter(|p| p.exact && p.src_end > p.src)
             .map(|p| p.src..p.src_end)
+    }
+}
+
+fn start_in(piece: Option<&Piece>, pos: usize) -> usize {
+    match piece {
+        Some(p) if p.exact => p.src + (pos - p.text),
+        Some(p) => p.src,
+        None => 0,
+    }
+}
+
+fn end_in(piece: Option<&Piece>, pos: usize) -> usize {
+    match piece {
+        Some(p) if p.exact => p.src + (pos - p.text),
+        Some(p) => p.src_end,
+        None => 0,
+    }
+}
+
+/// See [`SourceMap::cursor`]. Any order of lookups gives the answers of
+/// [`SourceMap::range`]; text order makes them cheap.
+pub(crate) struct Cursor<'m> {
+    map: &'m SourceMap,
+    /// The first piece past the last offset looked up.
+    next: usize,
+}
+
+impl Cursor<'_> {
+    /// [`SourceMap::range`].
+    pub(crate) fn range(&mut self, r: Range<usize>) -> Range<usize> {
+        let start = start_in(self.piece_containing(r.start), r.start);
+        let end = match r.end.checked_sub(1) {
+            Some(last) => end_in(self.piece_containing(last), r.end),
+            None => self.map.end(0),
+        };
+        start..end.max(start)
+    }
+
+    fn piece_containing(&mut self, pos: usize) -> Option<&Piece> {
+        let pieces = &self.map.pieces;
+        if self.next > 0 && pieces[self.next - 1].text > pos {
+            // Backwards: search.
+            self.next = pieces.partition_point(|p| p.text <= pos);
+        } else {
+            while pieces.get(self.next).is_some_and(|p| p.text <= pos) {
+                self.next += 1;
+            }
+        }
+        self.next.checked_sub(1).map(|i| &pieces[i])
     }
 }
 
@@ -452,6 +513,50 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The ASCII shortcut answers as the character loop does.
+        #[test]
+        fn plain_spans_are_found_as_the_character_loop_finds_them(
+            source in "[a-c .,\\n\\t*]{0,12}|(?s).{0,12}",
+            lint in "[a-c .,]{0,12}",
+            same in proptest::bool::ANY,
+        ) {
+            let lint = if same { source.as_str() } else { lint.as_str() };
+            proptest::prop_assert_eq!(is_plain(&source, lint), plain_by_chars(&source, lint));
+        }
+    }
+
+    proptest::proptest! {
+        /// A cursor answers as the map does, whichever way the lookups go.
+        #[test]
+        fn a_cursor_maps_ranges_as_the_map_does(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "*b*", "`c`", "&amp;", "[d](https://e.test)", "\u{2019}", "  ", "\n", "\n\n",
+                    "- ", "<f>", "\u{200B}", "é",
+                ]),
+                0..40,
+            ),
+            ranges in proptest::collection::vec((0usize..200, 0usize..20), 0..30),
+            sorted in proptest::bool::ANY,
+        ) {
+            let src = words.join(" ");
+            let doc = crate::Document::parse(&src, crate::Format::Markdown);
+            let len = doc.text().len();
+            let mut ranges: Vec<Range<usize>> = ranges
+                .into_iter()
+                .map(|(a, n)| a.min(len)..(a + n).min(len))
+                .collect();
+            if sorted {
+                ranges.sort_by_key(|r| r.start);
+            }
+            let mut cursor = doc.map().cursor();
+            for r in ranges {
+                proptest::prop_assert_eq!(cursor.range(r.clone()), doc.map().range(r));
+            }
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
 
         /// The eight-byte check agrees with the byte loop it stands for.
@@ -517,6 +622,8 @@ mod tests {
         assert!(!is_plain("[Book](https://x.test) now.", "Book now."));
         assert!(!is_plain("Book a\n> demo.", "Book a demo."));
         assert!(!is_plain("Book", "Book a"));
+        // Equal, but the lint text never holds two spaces together.
+        assert!(!is_plain("Book  a", "Book  a"));
     }
 
     #[test]
