@@ -545,8 +545,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
     // does not rewrite files it can no longer report.
     let stop = AtomicBool::new(false);
     let lint_chunk = |chunk: &[PathBuf]| -> Vec<Option<Outcome>> {
+        // One file per task: with rayon's default splitting, a thread that
+        // finishes its half of a chunk early finds the other's files in one
+        // run it cannot steal from, and idles until the chunk ends.
         chunk
             .par_iter()
+            .with_max_len(1)
             .map(|p| {
                 if stop.load(Ordering::Relaxed) {
                     return None;
