@@ -19,7 +19,9 @@ use copylint::walk::{DEFAULT_INCLUDE, PathFilter, Walker, display_path, lexical_
 use copylint::{Diagnostic, Document, FailOn, Format, LintOptions, ReadError, RuleSet};
 use rayon::prelude::*;
 
-use super::{PendingRules, Status, error_label, report_errors, setup_pending, warning_label};
+use super::{
+    PendingRules, PendingSetup, Status, error_label, report_errors, setup_pending, warning_label,
+};
 use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 
 /// Files linted in parallel before their results are written, in order.
@@ -348,12 +350,21 @@ fn shows_fixes(args: &CheckArgs) -> bool {
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Status> {
-    // The rules compile later, on this thread, while the first file is read
-    // and parsed on another (see below); errors in them still come first,
-    // before any other error and before any output.
+    // The rules compile on a thread of their own from here, while this one
+    // finds the files and another reads and parses the first (see below);
+    // errors in them still come first, before any other error and before
+    // any output.
     let Some(setup) = setup_pending(global, &[])? else {
         return Ok(Status::Error);
     };
+    std::thread::scope(|scope| {
+        // Not on rayon's pool: the compile needs its threads.
+        scope.spawn(|| setup.rules.get());
+        check(&setup, args)
+    })
+}
+
+fn check(setup: &PendingSetup, args: &CheckArgs) -> anyhow::Result<Status> {
     let rules_failed = || match setup.rules.get() {
         Ok(_) => false,
         Err(errors) => {

@@ -11,14 +11,14 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Abbreviations (lowercase, without the final period) after which a period
 /// never ends a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "approx", "apr", "aug", "ave", "blvd", "calif", "cf", "co", "corp", "dec", "dept", "dr", "e.g",
-    "eg", "est", "feb", "fig", "figs", "gen", "gov", "i.e", "ie", "inc", "jan", "jr", "jul", "jun",
-    "lt", "ltd", "mr", "mrs", "ms", "mt", "nov", "oct", "p.m", "a.m", "ph.d", "prof", "rep", "rev",
-    "sen", "sep", "sept", "sgt", "sr", "st", "u.k", "u.s", "u.s.a", "vs", "viz",
+    "a.m", "approx", "apr", "aug", "ave", "blvd", "calif", "cf", "co", "corp", "dec", "dept", "dr",
+    "e.g", "eg", "est", "feb", "fig", "figs", "gen", "gov", "i.e", "ie", "inc", "jan", "jr", "jul",
+    "jun", "lt", "ltd", "mr", "mrs", "ms", "mt", "nov", "oct", "p.m", "ph.d", "prof", "rep", "rev",
+    "sen", "sep", "sept", "sgt", "sr", "st", "u.k", "u.s", "u.s.a", "viz", "vs",
 ];
 
 /// Abbreviations that only join when a number follows ("No. 5", "pp. 12").
-const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "pp", "p", "vol", "ch", "sec", "art"];
+const NUMBER_ABBREVIATIONS: &[&str] = &["art", "ch", "no", "nos", "p", "pp", "sec", "vol"];
 
 /// Splits `text` (one block, whitespace already normalised) into sentence
 /// ranges relative to `text`, trimmed of surrounding whitespace.
@@ -277,25 +277,43 @@ fn ends_with_abbreviation(segment: &str, rest: &str) -> bool {
     next_is_digit && is_one_of(token, NUMBER_ABBREVIATIONS)
 }
 
-/// Whether `token` is one of `list` (lowercase), ignoring ASCII case: no
-/// lowercased copy of every sentence's last word.
+/// Whether `token` is one of `list` (lowercase and sorted), ignoring ASCII
+/// case: the token lowercased on the stack, then a binary search.
 fn is_one_of(token: &str, list: &[&str]) -> bool {
-    list.iter().any(|a| a.eq_ignore_ascii_case(token))
+    let mut buf = [0u8; 8];
+    let Some(lower) = buf.get_mut(..token.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(token.as_bytes());
+    lower.make_ascii_lowercase();
+    list.binary_search_by(|a| a.as_bytes().cmp(lower)).is_ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `is_one_of` compares ignoring ASCII case against lowercase entries:
-    /// an entry with a capital would match where it should not.
+    /// `is_one_of` lowercases the token and binary-searches: an entry with a
+    /// capital, out of order or longer than its buffer would never match.
     #[test]
-    fn abbreviation_lists_are_lowercase() {
-        for a in ABBREVIATIONS.iter().chain(NUMBER_ABBREVIATIONS) {
-            assert_eq!(*a, a.to_lowercase(), "{a}");
+    fn abbreviation_lists_are_lowercase_sorted_and_short() {
+        for list in [ABBREVIATIONS, NUMBER_ABBREVIATIONS] {
+            for a in list {
+                assert_eq!(*a, a.to_lowercase(), "{a}");
+                assert!(a.len() <= 8, "{a} is longer than is_one_of's buffer");
+            }
+            assert!(list.is_sorted(), "{list:?}");
         }
         assert!(is_one_of("E.G", ABBREVIATIONS));
         assert!(!is_one_of("e.g.", ABBREVIATIONS));
+        for list in [ABBREVIATIONS, NUMBER_ABBREVIATIONS] {
+            for a in list {
+                assert!(is_one_of(&a.to_uppercase(), list), "{a}");
+            }
+        }
+        assert!(!is_one_of("approximately", ABBREVIATIONS));
+        assert!(!is_one_of("", ABBREVIATIONS));
+        assert!(!is_one_of("ﬁg", ABBREVIATIONS));
     }
 
     fn sentences(text: &str) -> Vec<&str> {
