@@ -273,6 +273,9 @@ struct DocBuilder<'s> {
     inlines: Vec<Inline>,
     comments: Vec<Range<usize>>,
     open: Option<OpenBlock>,
+    /// The sentences of the block being closed, and the splitter's buffers.
+    block_sentences: Vec<Range<usize>>,
+    sentence_scratch: sentence::Scratch,
 }
 
 #[derive(Debug)]
@@ -305,6 +308,8 @@ impl<'s> DocBuilder<'s> {
             inlines: Vec::new(),
             comments: Vec::new(),
             open: None,
+            block_sentences: Vec::new(),
+            sentence_scratch: sentence::Scratch::default(),
         }
     }
 
@@ -401,7 +406,13 @@ impl<'s> DocBuilder<'s> {
         }
         let block = self.blocks.len();
         let first = self.sentences.len();
-        for r in sentence::split(content) {
+        self.block_sentences.clear();
+        sentence::split_into(
+            content,
+            &mut self.sentence_scratch,
+            &mut self.block_sentences,
+        );
+        for r in &self.block_sentences {
             self.sentences.push(Sentence {
                 text: text.start + r.start..text.start + r.end,
                 block,

@@ -23,39 +23,56 @@ const NUMBER_ABBREVIATIONS: &[&str] = &["art", "ch", "no", "nos", "p", "pp", "se
 /// Splits `text` (one block, whitespace already normalised) into sentence
 /// ranges relative to `text`, trimmed of surrounding whitespace.
 pub(crate) fn split(text: &str) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut out = Vec::new();
+    split_into(text, &mut Scratch::default(), &mut out);
+    out
+}
+
+/// Buffers [`split_into`] reuses from one block to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    bounds: Vec<Range<usize>>,
+    joined: Vec<Range<usize>>,
+}
+
+/// [`split`], appending the ranges to `out`.
+pub(crate) fn split_into(text: &str, scratch: &mut Scratch, out: &mut Vec<Range<usize>>) {
+    let Scratch { bounds, joined } = scratch;
+    bounds.clear();
+    if !fast_bounds_into(text, bounds) {
+        bounds.clear();
+        bounds.extend(
+            text.split_sentence_bound_indices()
+                .map(|(start, seg)| start..start + seg.len()),
+        );
+    }
+    joined.clear();
     let mut join_next = false;
-    let bounds = match fast_bounds(text) {
-        Some(b) => b,
-        None => text
-            .split_sentence_bound_indices()
-            .map(|(start, seg)| start..start + seg.len())
-            .collect(),
-    };
-    for Range { start, end } in bounds {
+    for &Range { start, end } in bounds.iter() {
         if join_next {
-            if let Some(last) = out.last_mut() {
+            if let Some(last) = joined.last_mut() {
                 last.end = end;
             }
         } else {
-            out.push(start..end);
+            joined.push(start..end);
         }
-        let current = out.last().cloned().unwrap_or(start..end);
+        let current = joined.last().cloned().unwrap_or(start..end);
         let rest = &text[end..];
         join_next = !rest.is_empty() && ends_with_abbreviation(&text[current], rest);
     }
-    let mut pieces = Vec::with_capacity(out.len());
-    for r in out {
-        split_before_numbers(text, r, &mut pieces);
+    let from = out.len();
+    for r in joined.drain(..) {
+        split_before_numbers(text, r, out);
     }
-    pieces.retain_mut(|r| match trim(text, r.clone()) {
-        Some(t) => {
-            *r = t;
-            true
+    // Trimmed; the ranges that were only whitespace go.
+    let mut kept = from;
+    for i in from..out.len() {
+        if let Some(t) = trim(text, out[i].clone()) {
+            out[kept] = t;
+            kept += 1;
         }
-        None => false,
-    });
-    pieces
+    }
+    out.truncate(kept);
 }
 
 /// The UAX #29 sentence property of a character, for the characters
@@ -102,13 +119,20 @@ fn sb(c: char) -> Option<Sb> {
 /// other character; the caller then uses `unicode-segmentation`. The two
 /// agree (a property test checks it); lint text has no line breaks inside a
 /// block, so the paragraph-separator rules do not arise.
+#[cfg(test)]
 fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
+    let mut out = Vec::new();
+    fast_bounds_into(text, &mut out).then_some(out)
+}
+
+/// [`fast_bounds`], appending to `out`; `false` (and `out` perhaps
+/// partly filled) for a character it does not know.
+fn fast_bounds_into(text: &str, out: &mut Vec<Range<usize>>) -> bool {
     if !all_known(text) {
-        return None;
+        return false;
     }
     let class_at = |at: usize| text[at..].chars().next().and_then(sb);
     let class_before = |at: usize| text[..at].chars().next_back().and_then(sb);
-    let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
     // Only a terminator can end a sentence; the terminators are ASCII bytes,
@@ -162,7 +186,7 @@ fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
     if start < text.len() {
         out.push(start..text.len());
     }
-    Some(out)
+    true
 }
 
 /// Whether [`sb`] knows every character of `text`: printable ASCII and tabs
@@ -314,6 +338,27 @@ mod tests {
         assert!(!is_one_of("approximately", ABBREVIATIONS));
         assert!(!is_one_of("", ABBREVIATIONS));
         assert!(!is_one_of("ﬁg", ABBREVIATIONS));
+    }
+
+    /// Reused buffers and a list that already holds ranges change nothing.
+    #[test]
+    fn split_into_appends_and_reuses_its_buffers() {
+        let texts = [
+            "Dr. Smith agreed. It grew 87% in 2024. Done",
+            "Chinese。 Then more. e.g. this.",
+            "",
+            "   ",
+            "One. Two! Three? 4. Four.",
+        ];
+        let mut scratch = Scratch::default();
+        let mut out = Vec::from([7..9, 10..12]);
+        let mut expected = out.clone();
+        for t in texts {
+            split_into(t, &mut scratch, &mut out);
+            expected.extend(split(t));
+        }
+        assert_eq!(out, expected);
+        assert!(expected.len() > 8);
     }
 
     fn sentences(text: &str) -> Vec<&str> {
