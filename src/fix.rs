@@ -8,6 +8,7 @@
 //! reached. Writing is atomic and refuses to clobber a file that changed
 //! since it was read.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
@@ -223,9 +224,36 @@ fn remove_line(src: &str, first: usize, start: usize, last: usize) -> Option<Vec
 /// Adverbs that modify the next word, which keep a comma before them
 /// ("fast, extremely reliable").
 fn is_adverb(span: &str) -> bool {
-    let lower = span.to_lowercase();
+    let lower = lowercase(span);
     lower.ends_with("ly")
-        || ["very", "super", "so", "too", "quite", "pretty"].contains(&lower.as_str())
+        || ["very", "super", "so", "too", "quite", "pretty"].contains(&lower.as_ref())
+}
+
+/// `word` lowercased, copied only when that changes it: most words are
+/// lowercase ASCII already.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
+/// The longest prefix of `text` whose characters pass `keep`, at most
+/// `max` of them.
+fn prefix_while(text: &str, max: usize, keep: impl Fn(char) -> bool) -> &str {
+    let end = text
+        .char_indices()
+        .take(max)
+        .find(|&(_, c)| !keep(c))
+        .map_or_else(
+            || text.char_indices().nth(max).map_or(text.len(), |(i, _)| i),
+            |(i, _)| i,
+        );
+    &text[..end]
 }
 
 /// Edits that delete `range` (a phrase or a whole sentence) from `src` and
@@ -333,7 +361,7 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
             let head = last_word_of(&src[..first - usize::from(listed)]);
             let head_start = first - usize::from(listed) - head.len();
             let paired =
-                ["both", "either", "neither"].contains(&word_before(src, head_start).as_str());
+                ["both", "either", "neither"].contains(&word_before(src, head_start).as_ref());
             if paired {
                 // "both powerful and innovative tools": the pair goes whole
                 // or not at all.
@@ -356,7 +384,7 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
             } else if head.is_empty()
                 || [DETERMINERS, COPULAS]
                     .iter()
-                    .any(|words| words.contains(&word_before(src, head_start).as_str()))
+                    .any(|words| words.contains(&word_before(src, head_start).as_ref()))
             {
                 // "our fast and innovative tool" or "your data and seamless
                 // sync", "it is fast and innovative software": no telling
@@ -416,13 +444,7 @@ pub fn removal(src: &str, range: Range<usize>, sentence_start: bool) -> Option<V
 /// Whether the next word of `rest` takes "an": by its sound, roughly (a
 /// vowel letter, except "u"/"eu" said "you" and "one"; plus a silent "h").
 fn wants_an(rest: &str) -> bool {
-    let word: String = rest
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_alphanumeric())
-        .take(12)
-        .collect::<String>()
-        .to_lowercase();
+    let word = lowercase(prefix_while(rest.trim_start(), 12, char::is_alphanumeric));
     const YOU_SOUND: &[&str] = &[
         "use", "usu", "unique", "univers", "union", "unit", "unif", "unicorn", "uniform", "utili",
         "uran", "uri", "eu", "ewe",
@@ -432,7 +454,7 @@ fn wants_an(rest: &str) -> bool {
     if SILENT_H.iter().any(|h| word.starts_with(h)) {
         return true;
     }
-    if YOU_SOUND.iter().any(|y| word.starts_with(y)) || ONE_SOUND.contains(&word.as_str()) {
+    if YOU_SOUND.iter().any(|y| word.starts_with(y)) || ONE_SOUND.contains(&word.as_ref()) {
         return false;
     }
     word.starts_with(['a', 'e', 'i', 'o', 'u'])
@@ -458,16 +480,17 @@ fn removable_phrase(before: &str, span: &str) -> bool {
         "most", "more", "less", "least", "very", "so", "too", "quite", "rather", "pretty", "as",
         "how", "such", "truly", "really",
     ];
-    let last_word = |s: &str| {
-        last_word_of(s.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'')))
-            .to_lowercase()
-    };
+    fn last_word(s: &str) -> Cow<'_, str> {
+        lowercase(last_word_of(s.trim_end_matches(|c: char| {
+            !(c.is_alphanumeric() || c == '-' || c == '\'')
+        })))
+    }
     const NEGATION: &[&str] = &["not", "never", "no", "hardly", "barely", "scarcely", "nor"];
     let previous = last_word(before);
     // "not very easy" is not "not easy".
-    let negated = NEGATION.contains(&previous.as_str()) || previous.ends_with("n't");
+    let negated = NEGATION.contains(&previous.as_ref()) || previous.ends_with("n't");
     let degree = negated
-        || DEGREE.contains(&previous.as_str())
+        || DEGREE.contains(&previous.as_ref())
         || previous.len() > 4 && previous.ends_with("ly") && !before.trim_end().ends_with(',');
     !degree && adjective_follows(&last_word(span))
 }
@@ -485,18 +508,18 @@ const COPULAS: &[&str] = &[
 
 /// The word before `at` (past spaces), lowercased; empty when none is
 /// there or when something other than a space comes between.
-fn word_before(src: &str, at: usize) -> String {
+fn word_before(src: &str, at: usize) -> Cow<'_, str> {
     let before = src[..at].trim_end_matches([' ', '\t']);
     if before.len() == at {
-        return String::new();
+        return Cow::Borrowed("");
     }
-    last_word_of(before).to_lowercase()
+    lowercase(last_word_of(before))
 }
 
 /// Whether the word before `at` is a determiner or a degree word, so that
 /// the word at `at` modifies the noun that follows.
 fn after_determiner(src: &str, at: usize) -> bool {
-    DETERMINERS.contains(&word_before(src, at).as_str())
+    DETERMINERS.contains(&word_before(src, at).as_ref())
 }
 
 /// The last word of `before`.
@@ -562,8 +585,8 @@ fn looks_adjectival(word: &str) -> bool {
         "handful",
         "spoonful",
     ];
-    let w = word.to_lowercase();
-    if w.len() < 4 || NOUNS.contains(&w.as_str()) {
+    let w = lowercase(word);
+    if w.len() < 4 || NOUNS.contains(&w.as_ref()) {
         return false;
     }
     if w.contains('-') {
@@ -582,12 +605,11 @@ fn looks_adjectival(word: &str) -> bool {
 /// Whether `rest` (after a comma) goes on with another modifier rather
 /// than a new clause: "a fast, open tool", not "fast, which means".
 fn adjective_follows(rest: &str) -> bool {
-    let word: String = rest
-        .trim_start_matches([' ', '\t'])
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
-        .collect::<String>()
-        .to_lowercase();
+    let word = lowercase(prefix_while(
+        rest.trim_start_matches([' ', '\t']),
+        usize::MAX,
+        |c| c.is_alphanumeric() || c == '-' || c == '\'',
+    ));
     const CLAUSE: &[&str] = &[
         "and", "or", "but", "nor", "so", "yet", "which", "who", "whom", "whose", "that", "while",
         "because", "although", "though", "if", "when", "where", "as", "since", "unless", "until",
@@ -595,7 +617,7 @@ fn adjective_follows(rest: &str) -> bool {
         "our", "your", "their", "its", "with", "without", "for", "from", "to", "in", "on", "at",
         "by", "of", "not", "even", "then",
     ];
-    !word.is_empty() && !CLAUSE.contains(&word.as_str())
+    !word.is_empty() && !CLAUSE.contains(&word.as_ref())
 }
 
 fn ends_sentence(span: &str) -> bool {
@@ -809,6 +831,30 @@ pub fn write_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_lowercased_and_cut_without_copies_where_possible() {
+        assert!(matches!(lowercase("seamless"), Cow::Borrowed("seamless")));
+        assert_eq!(lowercase("Seamless"), "seamless");
+        assert_eq!(lowercase("ÉCOLE"), "école");
+        assert_eq!(lowercase("\u{212A}elvin"), "kelvin");
+        assert_eq!(prefix_while("abc def", 12, char::is_alphanumeric), "abc");
+        assert_eq!(
+            prefix_while("abcdefghijklmnop", 12, char::is_alphanumeric),
+            "abcdefghijkl"
+        );
+        assert_eq!(
+            prefix_while("naïve-x, y", usize::MAX, |c| c.is_alphanumeric()
+                || c == '-'),
+            "naïve-x"
+        );
+        assert_eq!(
+            prefix_while("whole", usize::MAX, char::is_alphanumeric),
+            "whole"
+        );
+        assert_eq!(prefix_while("", 3, char::is_alphanumeric), "");
+        assert_eq!(prefix_while("ab", 0, char::is_alphanumeric), "");
+    }
 
     fn remove_at(src: &str, what: &str, sentence_start: bool) -> Option<String> {
         let start = src.find(what).expect("phrase in text");
