@@ -1001,13 +1001,24 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// All hits of `cond` starting inside `r`, overlapping ones included.
     fn hits_in(&self, cond: &Cond, r: &Range<usize>) -> Vec<Range<usize>> {
-        let mut v = Vec::new();
-        for &s in &cond.sources {
-            for hits in self.source_slices(s, r) {
-                v.extend_from_slice(starting_in(hits, r));
-            }
-        }
-        v
+        self.slices_in(cond, r).flatten().cloned().collect()
+    }
+
+    /// How many hits [`hits_in`](Self::hits_in) lists, without listing them.
+    fn count_in(&self, cond: &Cond, r: &Range<usize>) -> usize {
+        self.slices_in(cond, r).map(<[_]>::len).sum()
+    }
+
+    /// The hits of `cond` starting inside `r`, source by source.
+    fn slices_in<'c>(
+        &'c self,
+        cond: &'c Cond,
+        r: &'c Range<usize>,
+    ) -> impl Iterator<Item = &'c [Range<usize>]> {
+        cond.sources.iter().flat_map(move |&s| {
+            self.source_slices(s, r)
+                .map(move |hits| starting_in(hits, r))
+        })
     }
 
     /// All hits of `cond` in the document.
@@ -1690,9 +1701,9 @@ impl<'a, 's> Ctx<'a, 's> {
             }
             let r = &block.text;
             // Overlapping claims count once, so fewer raw hits than
-            // `min_claims` settle the block without sorting them.
-            let raw: Vec<Vec<Range<usize>>> = s.claims.iter().map(|c| self.hits_in(c, r)).collect();
-            if raw.iter().map(Vec::len).sum::<usize>() < s.min_claims {
+            // `min_claims` settle the block without listing them (most
+            // blocks).
+            if s.claims.iter().map(|c| self.count_in(c, r)).sum::<usize>() < s.min_claims {
                 continue;
             }
             // Without `min_ratio` the verdict on specifics does not depend
@@ -1706,7 +1717,12 @@ impl<'a, 's> Ctx<'a, 's> {
                 },
                 Some(_) => None,
             };
-            let claims = non_overlapping(raw.into_iter().flat_map(non_overlapping).collect());
+            let claims = non_overlapping(
+                s.claims
+                    .iter()
+                    .flat_map(|c| non_overlapping(self.hits_in(c, r)))
+                    .collect(),
+            );
             if claims.len() < s.min_claims {
                 continue;
             }
