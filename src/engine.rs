@@ -1619,9 +1619,8 @@ impl<'a, 's> Ctx<'a, 's> {
                         continue;
                     }
                     let m = anchor.unwrap_or_else(|| r.clone());
-                    let matched = self.text()[m].to_string();
-                    let sentence = abbreviate(&self.text()[r.clone()], 60);
-                    let vars = [("match", matched.as_str()), ("sentence", &*sentence)];
+                    let sentence = self.sentence_var(rule, r);
+                    let vars = [("match", &self.text()[m]), ("sentence", &*sentence)];
                     self.emit(rule, r.clone(), &vars, &[], Vec::new(), out);
                 }
                 Report::Match => {
@@ -1629,7 +1628,7 @@ impl<'a, 's> Ctx<'a, 's> {
                     for c in anchors {
                         hits.extend(self.all_in(c, r));
                     }
-                    let sentence = abbreviate(&self.text()[r.clone()], 60);
+                    let sentence = self.sentence_var(rule, r);
                     for h in non_overlapping(hits) {
                         if s.skip_capitalized && self.is_name_part(idx, &h) {
                             continue;
@@ -1640,6 +1639,16 @@ impl<'a, 's> Ctx<'a, 's> {
                     }
                 }
             }
+        }
+    }
+
+    /// The `{sentence}` placeholder: sentence `r`, abbreviated, if the
+    /// rule's message shows it (most do not).
+    fn sentence_var(&self, rule: &Rule, r: &Range<usize>) -> std::borrow::Cow<'_, str> {
+        if rule.info.message.contains("{sentence}") {
+            abbreviate(&self.text()[r.clone()], 60)
+        } else {
+            "".into()
         }
     }
 
@@ -1676,7 +1685,7 @@ impl<'a, 's> Ctx<'a, 's> {
                 continue;
             }
             last_sentence = Some(idx);
-            let sentence = abbreviate(&self.text()[sentences[idx].text.clone()], 60);
+            let sentence = self.sentence_var(rule, &sentences[idx].text);
             self.emit(
                 rule,
                 h,
