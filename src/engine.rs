@@ -153,12 +153,14 @@ pub(crate) fn lint_on(
         }
     }
     // A catch-all rule stays quiet where a rule of its category already spoke.
-    let spoken: std::collections::HashSet<(usize, &str)> = first
-        .iter()
-        .map(|d| (d.context.start, d.rule.category.as_str()))
-        .collect();
-    fallbacks.retain(|d| !spoken.contains(&(d.context.start, d.rule.category.as_str())));
-    first.extend(fallbacks);
+    if !fallbacks.is_empty() {
+        let spoken: std::collections::HashSet<(usize, &str)> = first
+            .iter()
+            .map(|d| (d.context.start, d.rule.category.as_str()))
+            .collect();
+        fallbacks.retain(|d| !spoken.contains(&(d.context.start, d.rule.category.as_str())));
+        first.extend(fallbacks);
+    }
     let mut suppressor = suppress::Suppressor::new(doc, set);
     let mut out = suppressor.filter(first);
     let mut second = Vec::new();
