@@ -907,6 +907,13 @@ impl<'d, 's> ClassHits<'d, 's> {
     }
 }
 
+/// Whether an em or en dash (E2 80 94, E2 80 93) starts at byte `i`.
+fn is_long_dash(bytes: &[u8], i: usize) -> bool {
+    bytes
+        .get(i..i + 3)
+        .is_some_and(|d| matches!(d, [0xE2, 0x80, 0x93 | 0x94]))
+}
+
 /// Offset of the first word in `text[pos..end]` (`end` when there is none).
 fn first_word(text: &str, pos: usize, end: usize) -> usize {
     text[pos..end]
@@ -1064,7 +1071,9 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Where the clauses a rule may check for a leading word begin: the
     /// sentence start (after openers such as "please", "just"), and, when the
     /// sentence opens with a conditional ("If you want …,", "For details,"),
-    /// the clause after the first comma or dash.
+    /// the clause after the first comma or dash. The sentence start comes
+    /// first, the others in no set order (callers ask only `first` and
+    /// `any`).
     fn clause_starts(&self, sentence: usize) -> &[usize] {
         self.clause_starts
             .get_or_init(sentence, || self.find_clause_starts(sentence))
@@ -1090,13 +1099,7 @@ impl<'a, 's> Ctx<'a, 's> {
             let end = match bytes[i] {
                 b';' if bytes.get(i + 1) == Some(&b' ') => i + 2,
                 b'-' if spaced(1) => i + 2,
-                // The em and en dashes: E2 80 94 and E2 80 93.
-                0xE2 if bytes.get(i + 1) == Some(&0x80)
-                    && matches!(bytes.get(i + 2), Some(0x93 | 0x94))
-                    && spaced(3) =>
-                {
-                    i + 4
-                }
+                0xE2 if is_long_dash(bytes, i) && spaced(3) => i + 4,
                 _ => continue,
             };
             let p = self.skip_openers(self.first_word(p0 + end, r.end), r.end);
@@ -1144,12 +1147,7 @@ impl<'a, 's> Ctx<'a, 's> {
             for (i, &b) in bytes.iter().enumerate() {
                 let len = match b {
                     b',' | b';' | b':' | b'(' | b')' | b'.' | b'!' | b'?' => 1,
-                    // The em and en dashes: E2 80 94 and E2 80 93.
-                    0xE2 if bytes.get(i + 1) == Some(&0x80)
-                        && matches!(bytes.get(i + 2), Some(0x93 | 0x94)) =>
-                    {
-                        3
-                    }
+                    0xE2 if is_long_dash(bytes, i) => 3,
                     _ => continue,
                 };
                 out.push(r.start + i..r.start + i + len);
@@ -1404,14 +1402,10 @@ impl<'a, 's> Ctx<'a, 's> {
                     .doc
                     .sentence_at(at.start)
                     .is_some_and(|i| self.sentence_starts[i] == at.start);
-                (crate::fix::removal(src, range.clone(), starts_sentence)?, {
-                    let short = abbreviate(&self.text()[at.clone()], 40);
-                    let mut d = String::with_capacity(short.len() + 9);
-                    d.push_str("remove '");
-                    d.push_str(&short);
-                    d.push('\'');
-                    d
-                })
+                (
+                    crate::fix::removal(src, range.clone(), starts_sentence)?,
+                    ["remove '", &abbreviate(&self.text()[at.clone()], 40), "'"].concat(),
+                )
             }
         };
         // Edits stay on the lines of the finding's block and off code.
@@ -1969,11 +1963,9 @@ fn abbreviate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     };
     let cut = &text[..end];
     let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
-    let cut = cut.trim_end_matches([',', ';', ':', ' ']);
-    let mut out = String::with_capacity(cut.len() + '…'.len_utf8());
-    out.push_str(cut);
-    out.push('…');
-    out.into()
+    [cut.trim_end_matches([',', ';', ':', ' ']), "…"]
+        .concat()
+        .into()
 }
 
 /// Fills `{match}` and the other placeholders of a message template.
@@ -2035,6 +2027,43 @@ mod tests {
     fn abbreviations_cut_at_words() {
         assert_eq!(abbreviate("short", 60), "short");
         assert_eq!(abbreviate("one two three four", 10), "one two…");
+        // Characters, not bytes: ten of them in twenty bytes fit in ten.
+        assert_eq!(abbreviate("éééé éééé é", 11), "éééé éééé é");
+        assert_eq!(abbreviate("éééé éééé é", 10), "éééé éééé…");
+        assert_eq!(abbreviate("one two, three", 9), "one two…");
+    }
+
+    /// Clause starts follow "; " and spaced em, en and hyphen dashes only
+    /// (a figure dash or a bullet shares the em dash's first two bytes).
+    #[test]
+    fn clauses_start_after_semicolons_and_spaced_dashes() {
+        let set = crate::rules::test_set(&[]);
+        let text = "Ship a ‒ bee. Ship a — bee. Ship a – bee. Ship a - - bee. Ship a; bee. \
+                    Ship a—bee. Ship a • bee. Ship a -bee.";
+        let doc = Document::parse(text, crate::Format::Markdown);
+        let ctx = Ctx::new(&doc, &set, false, false);
+        let starts: Vec<Vec<&str>> = (0..doc.sentences().len())
+            .map(|i| {
+                ctx.clause_starts(i)
+                    .iter()
+                    .map(|&p| &ctx.text()[p..p + 4])
+                    .collect()
+            })
+            .collect();
+        let two = vec!["Ship", "bee."];
+        assert_eq!(
+            starts,
+            [
+                vec!["Ship"],
+                two.clone(),
+                two.clone(),
+                two.clone(),
+                two,
+                vec!["Ship"],
+                vec!["Ship"],
+                vec!["Ship"],
+            ]
+        );
     }
 
     proptest::proptest! {

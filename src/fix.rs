@@ -229,8 +229,8 @@ fn is_adverb(span: &str) -> bool {
         || ["very", "super", "so", "too", "quite", "pretty"].contains(&lower.as_ref())
 }
 
-/// `word` lowercased, copied only when that changes it: most words are
-/// lowercase ASCII already.
+/// `word` lowercased, borrowed when it is lowercase ASCII already (most
+/// words) and copied otherwise.
 fn lowercase(word: &str) -> Cow<'_, str> {
     if word
         .bytes()
@@ -247,12 +247,9 @@ fn lowercase(word: &str) -> Cow<'_, str> {
 fn prefix_while(text: &str, max: usize, keep: impl Fn(char) -> bool) -> &str {
     let end = text
         .char_indices()
-        .take(max)
-        .find(|&(_, c)| !keep(c))
-        .map_or_else(
-            || text.char_indices().nth(max).map_or(text.len(), |(i, _)| i),
-            |(i, _)| i,
-        );
+        .enumerate()
+        .find(|&(n, (_, c))| n == max || !keep(c))
+        .map_or(text.len(), |(_, (i, _))| i);
     &text[..end]
 }
 
@@ -838,6 +835,8 @@ mod tests {
         assert_eq!(lowercase("Seamless"), "seamless");
         assert_eq!(lowercase("ÉCOLE"), "école");
         assert_eq!(lowercase("\u{212A}elvin"), "kelvin");
+        assert_eq!(lowercase("\u{17F}eamless"), "\u{17F}eamless");
+        assert!(matches!(lowercase("caf\u{E9}"), Cow::Owned(_)));
         assert_eq!(prefix_while("abc def", 12, char::is_alphanumeric), "abc");
         assert_eq!(
             prefix_while("abcdefghijklmnop", 12, char::is_alphanumeric),

@@ -577,11 +577,12 @@ fn check(setup: &PendingSetup, args: &CheckArgs) -> anyhow::Result<Status> {
             .collect()
     };
     // Without fixes to write, the first file is read and parsed on a thread
-    // of its own while this one compiles the rules (start-up is a fifth of
-    // the time of one 10 MB file). Nothing is written before they compile.
+    // of its own while the rules compile (start-up is a fifth of the time
+    // of one 10 MB file). Nothing is written before they compile.
     let early = files.first().filter(|_| !stdin && fix == FixMode::Off);
     let (rules, early) = std::thread::scope(|scope| {
-        // Not on rayon's pool: the compile below needs its threads.
+        // Not on rayon's pool: the compile needs its threads (and a thread
+        // of the pool must not wait for it, see `PendingRules::get`).
         let early = early.map(|p| {
             scope.spawn(|| {
                 vec![job.lint(

@@ -115,8 +115,9 @@ pub fn setup(global: &GlobalArgs, extra_rule_paths: &[PathBuf]) -> anyhow::Resul
     }
 }
 
-/// Configuration loaded and rule files read, the rules compiled where
-/// first needed: `check` reads and parses its first file meanwhile.
+/// Configuration loaded and rule files read, the rules compiled on first
+/// use: `check` starts compiling them on a thread of its own at once, and
+/// finds its files and reads and parses the first meanwhile.
 pub struct PendingSetup {
     pub cwd: PathBuf,
     pub config: Config,

@@ -76,7 +76,7 @@ pub(crate) fn split_into(text: &str, scratch: &mut Scratch, out: &mut Vec<Range<
 }
 
 /// The UAX #29 sentence property of a character, for the characters
-/// [`fast_bounds`] knows; `None` for the rest.
+/// [`fast_bounds_into`] knows; `None` for the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Sb {
     Sp,
@@ -113,20 +113,20 @@ fn sb(c: char) -> Option<Sb> {
     })
 }
 
-/// UAX #29 sentence bounds of `text` by a direct scan, for text made of the
-/// characters [`sb`] knows (ASCII prose, cased Latin letters, a few
-/// symbols): several times faster than the general tables. `None` for any
-/// other character; the caller then uses `unicode-segmentation`. The two
-/// agree (a property test checks it); lint text has no line breaks inside a
-/// block, so the paragraph-separator rules do not arise.
+/// [`fast_bounds_into`] into a new list.
 #[cfg(test)]
 fn fast_bounds(text: &str) -> Option<Vec<Range<usize>>> {
     let mut out = Vec::new();
     fast_bounds_into(text, &mut out).then_some(out)
 }
 
-/// [`fast_bounds`], appending to `out`; `false` (and `out` perhaps
-/// partly filled) for a character it does not know.
+/// UAX #29 sentence bounds of `text` by a direct scan, appended to `out`,
+/// for text made of the characters [`sb`] knows (ASCII prose, cased Latin
+/// letters, a few symbols): several times faster than the general tables.
+/// `false`, with nothing appended, for any other character; the caller then
+/// uses `unicode-segmentation`. The two agree (a property test checks it);
+/// lint text has no line breaks inside a block, so the paragraph-separator
+/// rules do not arise.
 fn fast_bounds_into(text: &str, out: &mut Vec<Range<usize>>) -> bool {
     if !all_known(text) {
         return false;
