@@ -781,23 +781,23 @@ struct Ctx<'a, 's> {
     protected: OnceLock<(Vec<Range<usize>>, usize)>,
     /// Per sentence: where its clauses start and break (several rules ask
     /// of the same sentence).
-    clause_starts: PerSentence<Box<[usize]>>,
-    clause_breaks: PerSentence<Box<[Range<usize>]>>,
+    clause_starts: PerUnit<Box<[usize]>>,
+    clause_breaks: PerUnit<Box<[Range<usize>]>>,
     /// [`LintOptions::skip_fixes`].
     skip_fixes: bool,
     stats: ScanStats,
 }
 
-/// A value per sentence, each computed on first use (the table of them
-/// too: most documents never ask).
-struct PerSentence<T> {
+/// A value per unit (sentence or block), each computed on first use (the
+/// table of them too: most documents never ask for most of them).
+struct PerUnit<T> {
     count: usize,
     cells: OnceLock<Box<[OnceLock<T>]>>,
 }
 
-impl<T> PerSentence<T> {
+impl<T> PerUnit<T> {
     fn new(count: usize) -> Self {
-        PerSentence {
+        PerUnit {
             count,
             cells: OnceLock::new(),
         }
@@ -809,27 +809,50 @@ impl<T> PerSentence<T> {
             .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect());
         cells[i].get_or_init(f)
     }
+
+    /// The units whose value has been computed.
+    fn computed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cells
+            .get()
+            .into_iter()
+            .flat_map(|cells| cells.iter().enumerate())
+            .filter_map(|(u, cell)| cell.get().map(|_| u))
+    }
 }
 
 // `ClassHits::in_unit` hands Owner the names of the unit it is computing.
 const _: () = assert!(Class::Owner.per_sentence() == Class::Name.per_sentence());
 
-/// One class's hits in each of its units, each computed when first asked for.
-type PerUnit = Box<[OnceLock<Box<[Range<usize>]>>]>;
+// `ClassHits::by_class` is indexed by `Class as usize` and zipped with
+// `Class::ALL`: the two orders must agree.
+const _: () = {
+    let mut i = 0;
+    while i < Class::ALL.len() {
+        assert!(Class::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 /// The hits of the built-in classes, computed sentence by sentence (or
 /// block by block, see [`Class::per_sentence`]) on first use.
 struct ClassHits<'d, 's> {
     doc: &'d Document<'s>,
-    /// Per class, once used.
-    by_class: [OnceLock<PerUnit>; Class::ALL.len()],
+    /// Per class (in the order of [`Class::ALL`]), its hits in each unit.
+    by_class: [PerUnit<Box<[Range<usize>]>>; Class::ALL.len()],
 }
 
 impl<'d, 's> ClassHits<'d, 's> {
     fn new(doc: &'d Document<'s>) -> Self {
+        let units = |c: Class| {
+            if c.per_sentence() {
+                doc.sentences().len()
+            } else {
+                doc.blocks().len()
+            }
+        };
         ClassHits {
             doc,
-            by_class: Default::default(),
+            by_class: Class::ALL.map(|c| PerUnit::new(units(c))),
         }
     }
 
@@ -839,14 +862,6 @@ impl<'d, 's> ClassHits<'d, 's> {
             &self.doc.sentences()[u].text
         } else {
             &self.doc.blocks()[u].text
-        }
-    }
-
-    fn unit_count(&self, c: Class) -> usize {
-        if c.per_sentence() {
-            self.doc.sentences().len()
-        } else {
-            self.doc.blocks().len()
         }
     }
 
@@ -871,9 +886,7 @@ impl<'d, 's> ClassHits<'d, 's> {
 
     /// The hits of `c` in its unit `u`, sorted.
     fn in_unit(&self, c: Class, u: usize, sentence_starts: &[usize]) -> &[Range<usize>] {
-        let cells = self.by_class[c as usize]
-            .get_or_init(|| (0..self.unit_count(c)).map(|_| OnceLock::new()).collect());
-        cells[u].get_or_init(|| {
+        self.by_class[c as usize].get_or_init(u, || {
             classes::find(
                 c,
                 self.doc,
@@ -892,14 +905,11 @@ impl<'d, 's> ClassHits<'d, 's> {
     fn computed(&self) -> (usize, usize) {
         let mut classes = 0;
         let mut bytes = 0;
-        for (c, cells) in Class::ALL.into_iter().zip(&self.by_class) {
-            let Some(cells) = cells.get() else { continue };
+        for (c, units) in Class::ALL.into_iter().zip(&self.by_class) {
             let mut used = false;
-            for (u, cell) in cells.iter().enumerate() {
-                if cell.get().is_some() {
-                    used = true;
-                    bytes += self.unit(c, u).len();
-                }
+            for u in units.computed() {
+                used = true;
+                bytes += self.unit(c, u).len();
             }
             classes += usize::from(used);
         }
@@ -941,8 +951,8 @@ impl<'a, 's> Ctx<'a, 's> {
             sentence_starts,
             quotes: OnceLock::new(),
             protected: OnceLock::new(),
-            clause_starts: PerSentence::new(doc.sentences().len()),
-            clause_breaks: PerSentence::new(doc.sentences().len()),
+            clause_starts: PerUnit::new(doc.sentences().len()),
+            clause_breaks: PerUnit::new(doc.sentences().len()),
             skip_fixes,
             stats,
         }
@@ -1108,7 +1118,6 @@ impl<'a, 's> Ctx<'a, 's> {
             }
         }
         // A short label before a colon ("PS:", "Next step:") starts a clause.
-        let head = &self.text()[p0..r.end];
         if let Some(colon) = head.find(':') {
             let label = &head[..colon];
             let words = label.split_whitespace().count();

@@ -40,7 +40,6 @@ pub(crate) fn split_into(text: &str, scratch: &mut Scratch, out: &mut Vec<Range<
     let Scratch { bounds, joined } = scratch;
     bounds.clear();
     if !fast_bounds_into(text, bounds) {
-        bounds.clear();
         bounds.extend(
             text.split_sentence_bound_indices()
                 .map(|(start, seg)| start..start + seg.len()),
