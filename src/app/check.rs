@@ -131,7 +131,12 @@ impl Job<'_> {
             }
             let found = {
                 let doc = Document::parse(&original, format);
-                copylint::lint(&doc, self.rules()?, self.options)
+                let rules = self.rules()?;
+                // Linted on a thread of rayon's pool (this one, or one it
+                // waits for when the first file was parsed on a thread of its
+                // own): the first thread to search with a regex owns the
+                // regex's fast cache for good, and any other takes a lock.
+                rayon::scope(|_| copylint::lint(&doc, rules, self.options))
             };
             (original, found, None)
         } else {
