@@ -176,17 +176,26 @@ fn segment<P: Phrases>(
     for (i, &byte) in bytes.iter().enumerate() {
         let at = base + i;
         p.step(byte, at, phrase_found);
-        // The lazy DFA gives up when it makes states faster than it moves
-        // on (`minimum_bytes_per_state`): it counts the bytes read by these
-        // calls.
-        cache.search_update(at);
-        let next = match dfa.next_state(cache, sid, byte) {
-            Ok(next) => next,
-            Err(_) => {
-                cache.reset(dfa);
-                return Err((GaveUp::ForTheDocument, at + 1));
-            }
+        // From an untagged state, a known transition is a table lookup. The
+        // rest may compute a state, and the lazy DFA gives up when it makes
+        // states faster than it moves on (`minimum_bytes_per_state`): it is
+        // told how far the search has read first, as the library's own
+        // search loop does.
+        let mut next = if sid.is_tagged() {
+            sid
+        } else {
+            dfa.next_state_untagged(cache, sid, byte)
         };
+        if next.is_tagged() && (sid.is_tagged() || next.is_unknown()) {
+            cache.search_update(at);
+            next = match dfa.next_state(cache, sid, byte) {
+                Ok(next) => next,
+                Err(_) => {
+                    cache.reset(dfa);
+                    return Err((GaveUp::ForTheDocument, at + 1));
+                }
+            };
+        }
         if next.is_tagged() {
             if next.is_match() {
                 // Matches are delayed by a byte: they end before this one.
