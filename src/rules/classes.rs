@@ -499,6 +499,53 @@ fn we_re() -> &'static Regex {
     compiled(&RE, || r"(?i)\b(?:we|our|ours|ourselves|us)\b")
 }
 
+/// The words of [`you_re`], [`we_re`] and [`i_re`] (but its capital `I`),
+/// lowercase.
+const YOU_WORDS: &[&str] = &["you", "your", "yours", "yourself", "yourselves"];
+const WE_WORDS: &[&str] = &["we", "our", "ours", "ourselves", "us"];
+const I_WORDS: &[&str] = &["me", "my", "mine", "myself"];
+
+/// The hits of a person class's regex `re` (a list of `words` between
+/// ASCII word boundaries, any case, and with `capital_i` the word `I`).
+/// In ASCII text a match is a whole run of ASCII word characters, so the
+/// runs are compared with the list; the regex reads the rest (where
+/// Unicode case folding lets `ſ` stand for `s`). Called for most
+/// sentences: the regex's per-search set-up cost more than the reading.
+fn person_hits(
+    re: &Regex,
+    words: &[&str],
+    capital_i: bool,
+    text: &str,
+    within: Range<usize>,
+) -> Vec<Range<usize>> {
+    let s = &text.as_bytes()[within.clone()];
+    if !s.is_ascii() {
+        return regex_hits(re, text, within);
+    }
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if !is_word(&s[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < s.len() && is_word(&s[i]) {
+            i += 1;
+        }
+        let run = &s[start..i];
+        if (capital_i && run == b"I")
+            || words.iter().any(|w| run.eq_ignore_ascii_case(w.as_bytes()))
+        {
+            out.push(within.start + start..within.start + i);
+        }
+    }
+    // Unicode word boundaries: the text around `within` may not be ASCII.
+    out.retain(|r| unicode_bounded(text, r));
+    out
+}
+
 /// The matches of `re` in `text[within]`, as ranges of `text`.
 fn matches_in<'t>(
     re: &'t Regex,
@@ -581,9 +628,9 @@ pub(crate) fn find<'n>(
         Class::Number => numbers(text, w, sentence_starts),
         Class::Mechanism => mechanisms(text, w),
         Class::Quote => regex_hits(quote_re(), text, w),
-        Class::You => regex_hits(you_re(), text, w),
-        Class::We => regex_hits(we_re(), text, w),
-        Class::I => regex_hits(i_re(), text, w),
+        Class::You => person_hits(you_re(), YOU_WORDS, false, text, w),
+        Class::We => person_hits(we_re(), WE_WORDS, false, text, w),
+        Class::I => person_hits(i_re(), I_WORDS, true, text, w),
         Class::Link => inline(&[InlineKind::LinkText, InlineKind::Url]),
         Class::Code => inline(&[InlineKind::Code]),
         Class::Citation => {
@@ -901,5 +948,41 @@ mod tests {
         );
         assert_eq!(found(Class::You, "Your team and you."), vec!["Your", "you"]);
         assert_eq!(found(Class::We, "We and our users."), vec!["We", "our"]);
+    }
+
+    proptest::proptest! {
+        /// The word-by-word search of the person classes finds what their
+        /// regexes find, in ASCII text and (by the regexes) in the rest,
+        /// with any text around the searched range.
+        #[test]
+        fn person_words_are_the_person_regexes(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "you", "YOUR", "Yours", "yourselves", "yourself", "youth", "we", "We",
+                    "ours", "us", "US", "use", "I", "i", "I'm", "me", "MY", "mine2", "_my",
+                    "myself", "uſ", "ourſelves", "é", "I’ve", "(", ")", ".", "-", "'", "_",
+                    "3", " ", "  ",
+                ]),
+                0..40,
+            ),
+            joiner in proptest::sample::select(vec!["", " ", "-", "_"]),
+            cut in (0usize..200, 0usize..200),
+        ) {
+            let text = words.join(joiner);
+            let floor = |i: usize| crate::location::floor_char_boundary(&text, i.min(text.len()));
+            let (a, b) = (floor(cut.0), floor(cut.1));
+            let within = a.min(b)..a.max(b);
+            for (re, list, capital_i) in [
+                (you_re(), YOU_WORDS, false),
+                (we_re(), WE_WORDS, false),
+                (i_re(), I_WORDS, true),
+            ] {
+                proptest::prop_assert_eq!(
+                    person_hits(re, list, capital_i, &text, within.clone()),
+                    regex_hits(re, &text, within.clone()),
+                    "{} in {:?}", re.as_str(), &text[within.clone()]
+                );
+            }
+        }
     }
 }
