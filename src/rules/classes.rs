@@ -499,6 +499,11 @@ fn we_re() -> &'static Regex {
     compiled(&RE, || r"(?i)\b(?:we|our|ours|ourselves|us)\b")
 }
 
+/// The only characters outside ASCII that case-insensitive matching
+/// takes for ASCII letters: the long s (`s`) and the Kelvin sign (`k`).
+/// A test holds the list to the regex engine's case folding.
+const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
+
 /// The words of [`you_re`], [`we_re`] and [`i_re`] (but its capital `I`),
 /// lowercase.
 const YOU_WORDS: &[&str] = &["you", "your", "yours", "yourself", "yourselves"];
@@ -507,10 +512,12 @@ const I_WORDS: &[&str] = &["me", "my", "mine", "myself"];
 
 /// The hits of a person class's regex `re` (a list of `words` between
 /// ASCII word boundaries, any case, and with `capital_i` the word `I`).
-/// In ASCII text a match is a whole run of ASCII word characters, so the
-/// runs are compared with the list; the regex reads the rest (where
-/// Unicode case folding lets `ſ` stand for `s`). Called for most
-/// sentences: the regex's per-search set-up cost more than the reading.
+/// A match is a whole run of ASCII word characters (every other character
+/// is a non-word one to an ASCII boundary), so the runs are compared with
+/// the list; the regex reads text with a character that Unicode case
+/// folding matches to an ASCII letter (see [`FOLDS_TO_ASCII`]). Called
+/// for most sentences: the regex's per-search set-up cost more than the
+/// reading.
 fn person_hits(
     re: &Regex,
     words: &[&str],
@@ -519,7 +526,11 @@ fn person_hits(
     within: Range<usize>,
 ) -> Vec<Range<usize>> {
     let s = &text.as_bytes()[within.clone()];
-    if !s.is_ascii() {
+    if !s.is_ascii()
+        && FOLDS_TO_ASCII
+            .iter()
+            .any(|c| text[within.clone()].contains(*c))
+    {
         return regex_hits(re, text, within);
     }
     let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
@@ -950,6 +961,17 @@ mod tests {
         assert_eq!(found(Class::We, "We and our users."), vec!["We", "our"]);
     }
 
+    /// `FOLDS_TO_ASCII` is every character outside ASCII that the regex
+    /// engine's case-insensitive matching takes for an ASCII letter.
+    #[test]
+    fn only_the_long_s_and_the_kelvin_sign_fold_to_ascii_letters() {
+        let letter = Regex::new("(?i)^[a-z]$").unwrap();
+        let folding: Vec<char> = ('\u{80}'..=char::MAX)
+            .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(folding, FOLDS_TO_ASCII);
+    }
+
     proptest::proptest! {
         /// The word-by-word search of the person classes finds what their
         /// regexes find, in ASCII text and (by the regexes) in the rest,
@@ -960,8 +982,8 @@ mod tests {
                 proptest::sample::select(vec![
                     "you", "YOUR", "Yours", "yourselves", "yourself", "youth", "we", "We",
                     "ours", "us", "US", "use", "I", "i", "I'm", "me", "MY", "mine2", "_my",
-                    "myself", "uſ", "ourſelves", "é", "I’ve", "(", ")", ".", "-", "'", "_",
-                    "3", " ", "  ",
+                    "myself", "uſ", "ourſelves", "é", "I’ve", "we’re", "ıt", "İ", "mİne", "yoü",
+                    "\u{212A}", "(", ")", ".", "-", "'", "_", "—", "3", " ", "  ",
                 ]),
                 0..40,
             ),
