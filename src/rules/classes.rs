@@ -12,6 +12,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::document::{Document, InlineKind};
@@ -555,6 +556,27 @@ fn person_hits(
     // Unicode word boundaries: the text around `within` may not be ASCII.
     out.retain(|r| unicode_bounded(text, r));
     out
+}
+
+/// Compiles every class regex now (each compiles on first use otherwise):
+/// the rule compiler calls it beside its own patterns, on rayon's pool, so
+/// that a large document's first rules do not wait for them.
+pub(crate) fn compile_all() {
+    let all: [fn() -> &'static Regex; 10] = [
+        number_re,
+        date_re,
+        owner_re,
+        mechanism_re,
+        proper_noun_re,
+        quote_re,
+        citation_re,
+        you_re,
+        i_re,
+        we_re,
+    ];
+    all.into_par_iter().for_each(|re| {
+        re();
+    });
 }
 
 /// The matches of `re` in `text[within]`, as ranges of `text`.

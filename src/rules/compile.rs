@@ -1507,13 +1507,16 @@ fn precompile(lib: &RuleLibrary, categories: &BTreeSet<String>, cache: &RegexCac
     let mut patterns = dry.seen_patterns.take().unwrap_or_default();
     patterns.sort_unstable();
     patterns.dedup();
-    let compiled: Vec<(String, Result<Regex, String>)> = patterns
-        .into_par_iter()
-        .map(|p| {
-            let re = compile_pattern(&p);
-            (p, re)
-        })
-        .collect();
+    let compile = || -> Vec<(String, Result<Regex, String>)> {
+        patterns
+            .into_par_iter()
+            .map(|p| {
+                let re = compile_pattern(&p);
+                (p, re)
+            })
+            .collect()
+    };
+    let (compiled, ()) = rayon::join(compile, crate::rules::classes::compile_all);
     cache.borrow_mut().extend(compiled);
 }
 
