@@ -2959,7 +2959,7 @@ mod kind_tests {
             &catch_all,
             other,
         ]);
-        let text = "Book a zorble today. A zorble is here.\n\nOne zorble more.\n";
+        let text = "Please book a zorble today. A zorble is here.\n\nOne zorble more.\n";
         let doc = crate::document::Document::parse(text, Format::Markdown);
         let mine = |parallel: bool| -> Vec<(String, &str)> {
             crate::engine::lint_on(&doc, &set, LintOptions::default(), parallel)
@@ -2974,7 +2974,7 @@ mod kind_tests {
         assert_eq!(
             found,
             [
-                ("zz-specific", "Book a zorble"),
+                ("zz-specific", "book a zorble"),
                 ("zz-other", "zorble"),
                 ("zz-catch-all", "zorble"),
                 ("zz-other", "zorble"),

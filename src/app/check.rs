@@ -136,6 +136,8 @@ impl Job<'_> {
                 // waits for when the first file was parsed on a thread of its
                 // own): the first thread to search with a regex owns the
                 // regex's fast cache for good, and any other takes a lock.
+                // (The fixing paths below run where they are called: on the
+                // pool, or for standard input, one text, on the main thread.)
                 rayon::scope(|_| copylint::lint(&doc, rules, self.options))
             };
             (original, found, None)

@@ -186,7 +186,7 @@ fn segment<P: Phrases>(
         } else {
             dfa.next_state_untagged(cache, sid, byte)
         };
-        if next.is_tagged() && (sid.is_tagged() || next.is_unknown()) {
+        if sid.is_tagged() || next.is_unknown() {
             cache.search_update(at);
             next = match dfa.next_state(cache, sid, byte) {
                 Ok(next) => next,

@@ -416,15 +416,19 @@ fn previous_word(text: &str, at: usize) -> Option<String> {
     (!word.is_empty()).then(|| word.to_lowercase())
 }
 
+/// What follows a mechanism verb: an object, perhaps after a preposition.
+fn object_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    compiled(
+        &RE,
+        || r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
+    )
+}
+
 /// Concrete actions: a mechanism verb, used as a verb (judged by the word
 /// before it), followed by an object.
 fn mechanisms(text: &str, within: Range<usize>) -> Vec<Range<usize>> {
-    static OBJECT: OnceLock<Regex> = OnceLock::new();
-    // What follows the verb: an object, perhaps after a preposition.
-    let object = compiled(
-        &OBJECT,
-        || r"(?i)^\s(?:(?:to|for|on|with|about|in|by)\s)?[\w$£€\u{FFFC}]",
-    );
+    let object = object_re();
     let forms = mechanism_forms();
     matches_in(mechanism_re(), text, within)
         .filter(|verb| unicode_bounded(text, verb))
@@ -487,17 +491,17 @@ fn citation_re() -> &'static Regex {
 
 fn you_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || r"(?i)\b(?:you|your|yours|yourself|yourselves)\b")
+    compiled(&RE, || format!(r"(?i)\b(?:{})\b", YOU_WORDS.join("|")))
 }
 
 fn i_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || r"\bI\b|(?i:\b(?:me|my|mine|myself)\b)")
+    compiled(&RE, || format!(r"\bI\b|(?i:\b(?:{})\b)", I_WORDS.join("|")))
 }
 
 fn we_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    compiled(&RE, || r"(?i)\b(?:we|our|ours|ourselves|us)\b")
+    compiled(&RE, || format!(r"(?i)\b(?:{})\b", WE_WORDS.join("|")))
 }
 
 /// The only characters outside ASCII that case-insensitive matching
@@ -505,10 +509,12 @@ fn we_re() -> &'static Regex {
 /// A test holds the list to the regex engine's case folding.
 const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 
-/// The words of [`you_re`], [`we_re`] and [`i_re`] (but its capital `I`),
-/// lowercase.
+/// The words of [`you_re`] (lowercase, as [`person_hits`] compares them).
 const YOU_WORDS: &[&str] = &["you", "your", "yours", "yourself", "yourselves"];
+/// The words of [`we_re`].
 const WE_WORDS: &[&str] = &["we", "our", "ours", "ourselves", "us"];
+/// The words of [`i_re`] but its capital `I`, which matches in that case
+/// only.
 const I_WORDS: &[&str] = &["me", "my", "mine", "myself"];
 
 /// The hits of a person class's regex `re` (a list of `words` between
@@ -527,11 +533,7 @@ fn person_hits(
     within: Range<usize>,
 ) -> Vec<Range<usize>> {
     let s = &text.as_bytes()[within.clone()];
-    if !s.is_ascii()
-        && FOLDS_TO_ASCII
-            .iter()
-            .any(|c| text[within.clone()].contains(*c))
-    {
+    if !s.is_ascii() && text[within.clone()].contains(FOLDS_TO_ASCII) {
         return regex_hits(re, text, within);
     }
     let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
@@ -553,16 +555,19 @@ fn person_hits(
             out.push(within.start + start..within.start + i);
         }
     }
-    // Unicode word boundaries: the text around `within` may not be ASCII.
+    // Unicode word boundaries: a hit beside a letter outside ASCII, inside
+    // `within` or around it, is inside a word.
     out.retain(|r| unicode_bounded(text, r));
     out
 }
 
 /// Compiles every class regex now (each compiles on first use otherwise):
 /// the rule compiler calls it beside its own patterns, on rayon's pool, so
-/// that a large document's first rules do not wait for them.
+/// that a large document's first rules do not wait for them. Every
+/// function above that returns a class regex belongs in this list.
 pub(crate) fn compile_all() {
-    let all: [fn() -> &'static Regex; 10] = [
+    let all: [fn() -> &'static Regex; 11] = [
+        object_re,
         number_re,
         date_re,
         owner_re,
@@ -992,6 +997,25 @@ mod tests {
             .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
             .collect();
         assert_eq!(folding, FOLDS_TO_ASCII);
+    }
+
+    /// Word characters are ASCII letters, digits and the underscore, and
+    /// a long s inside a word is read by the regex.
+    #[test]
+    fn person_words_are_whole_ascii_words() {
+        let we = |text: &str| -> Vec<String> {
+            let hits = person_hits(we_re(), WE_WORDS, false, text, 0..text.len());
+            assert_eq!(hits, regex_hits(we_re(), text, 0..text.len()), "{text}");
+            hits.into_iter().map(|r| text[r].to_string()).collect()
+        };
+        assert_eq!(we("_we we_ we2 We, (us) OURS."), ["We", "us", "OURS"]);
+        assert_eq!(
+            we("we\u{2019}re \u{2014}our\u{2014} éwe uſ ourſelves"),
+            ["we", "our"]
+        );
+        assert_eq!(we("uſa"), ["uſ"]);
+        let i = |text: &str| person_hits(i_re(), I_WORDS, true, text, 0..text.len()).len();
+        assert_eq!(i("I i my MY I'm _I"), 4);
     }
 
     proptest::proptest! {
