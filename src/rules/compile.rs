@@ -74,6 +74,30 @@ pub(crate) struct Cond {
     pub sources: Vec<Source>,
 }
 
+impl Cond {
+    /// How costly the condition is to ask of a text the first time: its
+    /// costliest source's [`Class::cost`] (a matcher's hits are in the
+    /// table already).
+    fn cost(&self) -> u8 {
+        self.sources
+            .iter()
+            .map(|s| match s {
+                Source::Matcher(_) => 0,
+                Source::Class(c) => c.cost(),
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// `conds` in the order of their [`Cond::cost`], for lists only ever asked
+/// whether any of them hits (`none`, `evidence`): the answer does not
+/// depend on the order, and a cheap hit spares the costly classes.
+fn cheapest_first(mut conds: Vec<Cond>) -> Vec<Cond> {
+    conds.sort_by_key(Cond::cost);
+    conds
+}
+
 #[derive(Debug)]
 pub(crate) struct SentenceRule {
     pub any: Vec<Cond>,
@@ -1146,7 +1170,7 @@ fn compile_rule(
         let rule = SentenceRule {
             any: conds(b, &v.any)?,
             all: conds(b, &v.all)?,
-            none: conds(b, &v.none)?,
+            none: cheapest_first(conds(b, &v.none)?),
             none_in: v.none_in,
             document_any: conds(b, &v.document_any)?,
             starts_with: v
@@ -1223,7 +1247,7 @@ fn compile_rule(
         };
         Body::Unbacked(UnbackedRule {
             trigger,
-            evidence,
+            evidence: cheapest_first(evidence),
             missing: join_or(&missing),
             window: v.window as usize,
             before: v.before as usize,
@@ -1924,6 +1948,53 @@ mod tests {
             e[0].to_string(),
             "command line: unknown rule or category `nope`"
         );
+    }
+
+    /// Lists only asked whether any of them hits are kept cheapest first;
+    /// the message still names the evidence in the rule's order.
+    #[test]
+    fn any_of_lists_are_asked_cheapest_first() {
+        let set = RuleSet::compile(
+            &lib(&[
+                "id: a\ncategory: value-not-plan\nmessage: '{missing}'\nwhy: w\nunbacked:\n  trigger: {phrases: [we pledge]}\n",
+                "id: b\ncategory: cta\nmessage: m\nwhy: w\nsentence:\n  any: [{phrases: [zorble]}]\n  none: [date, owner, {phrases: [quux]}, number, link]\n",
+            ]),
+            &Selection::default(),
+        )
+        .unwrap();
+        let classes = |conds: &[Cond]| -> Vec<Option<Class>> {
+            conds
+                .iter()
+                .map(|c| match c.sources[..] {
+                    [Source::Class(class)] => Some(class),
+                    _ => None,
+                })
+                .collect()
+        };
+        let rule = |id: &str| &set.rules.iter().find(|r| r.info.id == id).unwrap().body;
+        match rule("a") {
+            Body::Unbacked(u) => {
+                assert_eq!(
+                    classes(&u.evidence),
+                    [Class::Number, Class::Mechanism, Class::Owner, Class::Date].map(Some)
+                );
+                assert_eq!(u.missing, "date, figure, owner or mechanism");
+            }
+            other => panic!("{other:?}"),
+        }
+        match rule("b") {
+            Body::Sentence(s) => assert_eq!(
+                classes(&s.none),
+                [
+                    None,
+                    Some(Class::Link),
+                    Some(Class::Number),
+                    Some(Class::Owner),
+                    Some(Class::Date)
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
