@@ -778,12 +778,10 @@ struct Ctx<'a, 's> {
     set: &'a RuleSet,
     /// Whether rules run on rayon's pool (see [`PARALLEL_BYTES`]).
     parallel: bool,
-    /// The categories of the set's rules, each once.
-    categories: Vec<&'a str>,
     /// Where the rules that are not catch-alls spoke (see
     /// [`Self::spoken_in`]), once they have run: a catch-all rule makes no
     /// finding there.
-    spoken: Vec<(usize, usize)>,
+    spoken: Vec<(usize, &'a str)>,
     hits: Vec<Vec<Range<usize>>>,
     classes: ClassHits<'a, 's>,
     /// Length of the longest hit of each matcher (bounds overlap scans).
@@ -971,23 +969,15 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     /// Where `found` speaks: each finding's sentence (its source start) and
-    /// its category, by index in [`Self::categories`], sorted.
-    fn spoken_in(&self, found: &[Diagnostic]) -> Vec<(usize, usize)> {
-        let mut spoken: Vec<(usize, usize)> = found
+    /// its category (the set's copy, which outlives `found`), sorted.
+    fn spoken_in(&self, found: &[Diagnostic]) -> Vec<(usize, &'a str)> {
+        let mut spoken: Vec<(usize, &'a str)> = found
             .iter()
-            .map(|d| (d.context.start, self.category(&d.rule.category)))
+            .filter_map(|d| Some((d.context.start, self.set.category(&d.rule.category)?)))
             .collect();
         spoken.sort_unstable();
         spoken.dedup();
         spoken
-    }
-
-    /// The index of a category among the rule set's.
-    fn category(&self, name: &str) -> usize {
-        self.categories
-            .iter()
-            .position(|c| *c == name)
-            .unwrap_or(usize::MAX)
     }
 
     /// Scans `doc` (the automaton and regex passes side by side with
@@ -1000,17 +990,10 @@ impl<'a, 's> Ctx<'a, 's> {
             .collect();
         let (hits, stats) = collect_hits(doc, set, parallel);
         let max_len = hits.iter().map(|h| longest(h)).collect();
-        let mut categories: Vec<&'a str> = Vec::new();
-        for rule in &set.rules {
-            if !categories.contains(&rule.info.category.as_str()) {
-                categories.push(&rule.info.category);
-            }
-        }
         Ctx {
             doc,
             set,
             parallel,
-            categories,
             spoken: Vec::new(),
             hits,
             max_len,
@@ -1344,7 +1327,7 @@ impl<'a, 's> Ctx<'a, 's> {
         if rule.fallback
             && self
                 .spoken
-                .binary_search(&(context.start, self.category(&rule.info.category)))
+                .binary_search(&(context.start, rule.info.category.as_str()))
                 .is_ok()
         {
             return;

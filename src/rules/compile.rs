@@ -973,6 +973,12 @@ impl RuleSet {
         self.known_ids.contains(name) || self.known_categories.contains(name)
     }
 
+    /// The set's own copy of category `name`, if it knows it: a name that
+    /// lives as long as the set.
+    pub(crate) fn category(&self, name: &str) -> Option<&str> {
+        self.known_categories.get(name).map(String::as_str)
+    }
+
     /// Whether `name` is a category.
     pub fn is_category(&self, name: &str) -> bool {
         self.known_categories.contains(name)
