@@ -58,6 +58,62 @@ pub fn lint(doc: &Document<'_>, set: &RuleSet, options: LintOptions) -> Vec<Diag
     lint_counting(doc, set, options, parallel, Counting::Cheap).0
 }
 
+/// [`lint`] for several documents, one after the other on the calling
+/// thread: the same findings, in the order of `docs`. Each document under
+/// [`PARALLEL_BYTES`] is scanned; then each regex the set found reads its
+/// windows in every document in turn; then the rules run document by
+/// document. Read document by document, a regex's lazy DFA steps through
+/// states no longer in the processor's caches at every window (a document
+/// has one or two per regex): regex by regex, its states stay cached. A
+/// few documents at a time keep their own text cached between the steps
+/// too. Larger documents take [`lint`]'s own parallel path.
+pub fn lint_many(
+    docs: &[&Document<'_>],
+    set: &RuleSet,
+    options: LintOptions,
+) -> Vec<Vec<Diagnostic>> {
+    let m = &set.matchers;
+    let small = |doc: &Document<'_>| doc.text().len() < PARALLEL_BYTES || options.single_threaded;
+    let mut scanned: Vec<Option<(HitTable, RegexPending)>> = docs
+        .iter()
+        .map(|doc| {
+            small(doc).then(|| {
+                let mut hits = vec![Vec::new(); m.count];
+                let (passes, found) = scan_text(doc, m, Some(&mut hits), true);
+                let mut pending = RegexPending::new(doc, m, found, &mut hits);
+                pending.stats.automaton_passes = passes;
+                (hits, pending)
+            })
+        })
+        .collect();
+    // Regex by regex, in the order `regex_hits` adds them.
+    for i in 0..m.regexes.len() {
+        for (scanned, doc) in scanned.iter_mut().zip(docs) {
+            if let Some((hits, pending)) = scanned
+                && pending.wants(i)
+            {
+                let ranges = pending.run(doc, m, i);
+                add_regex_hits(m, i, &ranges, hits);
+            }
+        }
+    }
+    scanned
+        .into_iter()
+        .zip(docs)
+        .map(|(scanned, doc)| match scanned {
+            Some((mut hits, pending)) => {
+                settle_hits(&mut hits, set);
+                let ctx = Ctx::with_hits(doc, set, false, options.skip_fixes, hits, pending.stats);
+                run_rules(ctx, options, Counting::Cheap).0
+            }
+            None => lint(doc, set, options),
+        })
+        .collect()
+}
+
+/// Each matcher's hits in a document, by matcher id.
+type HitTable = Vec<Vec<Range<usize>>>;
+
 /// Lint text from which one document's scans and rules run in parallel.
 /// Below it, files are the unit of parallelism and splitting one would
 /// only add overhead.
@@ -141,7 +197,18 @@ fn lint_counting(
     parallel: bool,
     counting: Counting,
 ) -> (Vec<Diagnostic>, ScanStats) {
-    let mut ctx = Ctx::new(doc, set, parallel, options.skip_fixes);
+    let ctx = Ctx::new(doc, set, parallel, options.skip_fixes);
+    run_rules(ctx, options, counting)
+}
+
+/// The rules over a scanned document, suppression comments applied,
+/// findings sorted.
+fn run_rules(
+    mut ctx: Ctx<'_, '_>,
+    options: LintOptions,
+    counting: Counting,
+) -> (Vec<Diagnostic>, ScanStats) {
+    let (doc, set, parallel) = (ctx.doc, ctx.set, ctx.parallel);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
     let mut first = ctx.run_all(|r| !r.fallback && !counts_findings(r));
     // A catch-all rule stays quiet where a rule of its category already
@@ -247,7 +314,14 @@ fn collect_hits(
         stats.automaton_passes = automaton_passes;
         stats
     };
-    for h in &mut hits {
+    settle_hits(&mut hits, set);
+    (hits, stats)
+}
+
+/// Sorts each matcher's hits and drops those a term of the vocabulary's
+/// `accept` list overlaps.
+fn settle_hits(hits: &mut [Vec<Range<usize>>], set: &RuleSet) {
+    for h in hits.iter_mut() {
         h.sort_by_key(|r| (r.start, r.end));
         h.dedup();
     }
@@ -263,7 +337,6 @@ fn collect_hits(
         }
         hits[accept as usize] = accepted;
     }
-    (hits, stats)
 }
 
 /// The whole-word hits of `ac` (whose patterns are the phrases
@@ -535,67 +608,135 @@ fn regex_hits(
     hits: &mut [Vec<Range<usize>>],
     parallel: bool,
 ) -> ScanStats {
-    let text = doc.text();
-    let blocks = doc.blocks();
-    let SetFound {
-        regions,
-        gave_up,
-        short,
-        mut stats,
-    } = found;
-    for (phrase, at) in short {
-        phrase_hit(m, phrase, at, hits);
-    }
-    // The short phrases' own automaton reads the blocks the set could not.
-    let all = 0..blocks.len();
-    let unread = if m.regex_set.is_some() {
-        &gave_up[..]
+    let pending = RegexPending::new(doc, m, found, hits);
+    let run = |&i: &usize| (i, pending.run(doc, m, i));
+    let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
+        pending.matching.par_iter().map(run).collect()
     } else {
-        std::slice::from_ref(&all)
+        pending.matching.iter().map(run).collect()
     };
-    if let Some(ac) = &m.short_automaton {
-        for r in unread {
-            if let (Some(first), Some(last)) = (
-                blocks.get(r.start),
-                r.end.checked_sub(1).and_then(|l| blocks.get(l)),
-            ) {
-                automaton_hits(
-                    ac,
-                    &m.gate_phrases,
-                    text,
-                    first.text.start..last.text.end,
-                    m,
-                    hits,
-                );
+    for (i, ranges) in found {
+        add_regex_hits(m, i, &ranges, hits);
+    }
+    pending.stats
+}
+
+/// Hits of regex `i` go to every matcher that owns it.
+fn add_regex_hits(m: &Matchers, i: usize, ranges: &[Range<usize>], hits: &mut [Vec<Range<usize>>]) {
+    for &owner in &m.regex_owners[i] {
+        hits[owner as usize].extend(ranges.iter().cloned());
+    }
+}
+
+/// A document's regex passes, planned from what the set found and not yet
+/// run (see [`regex_hits`]; [`lint_many`] runs them regex by regex across
+/// documents).
+struct RegexPending {
+    regions: Vec<Vec<Span>>,
+    /// The blocks (ranges of indexes) no set read: where it gave up, or
+    /// every block without a set.
+    unread: Vec<Range<usize>>,
+    /// The regexes with anything to read, ascending.
+    matching: Vec<usize>,
+    stats: ScanStats,
+}
+
+impl RegexPending {
+    /// Adds the short phrases' hits to `hits` (the set's, and its own
+    /// automaton's where no set read) and plans the regex passes.
+    fn new(
+        doc: &Document<'_>,
+        m: &Matchers,
+        found: SetFound,
+        hits: &mut [Vec<Range<usize>>],
+    ) -> Self {
+        let text = doc.text();
+        let blocks = doc.blocks();
+        let SetFound {
+            regions,
+            gave_up,
+            short,
+            mut stats,
+        } = found;
+        for (phrase, at) in short {
+            phrase_hit(m, phrase, at, hits);
+        }
+        // The short phrases' own automaton reads the blocks the set could not.
+        let unread = if m.regex_set.is_some() {
+            gave_up
+        } else {
+            std::iter::once(0..blocks.len()).collect()
+        };
+        if let Some(ac) = &m.short_automaton {
+            for r in &unread {
+                if let (Some(first), Some(last)) = (
+                    blocks.get(r.start),
+                    r.end.checked_sub(1).and_then(|l| blocks.get(l)),
+                ) {
+                    automaton_hits(
+                        ac,
+                        &m.gate_phrases,
+                        text,
+                        first.text.start..last.text.end,
+                        m,
+                        hits,
+                    );
+                }
             }
         }
+        let mut pending = RegexPending {
+            regions,
+            unread,
+            matching: Vec::new(),
+            stats: ScanStats::default(),
+        };
+        pending.matching = (0..pending.regions.len())
+            .filter(|&i| {
+                !pending.regions[i].is_empty() || pending.whole_blocks(doc, m, i).next().is_some()
+            })
+            .collect();
+        stats.regex_passes = pending.matching.len();
+        stats.regex_bytes = pending
+            .matching
+            .iter()
+            .map(|&i| {
+                let windows: usize = pending.regions[i].iter().map(|s| s.to - s.from).sum();
+                let whole: usize = pending
+                    .whole_blocks(doc, m, i)
+                    .map(|b| blocks[b].text.len())
+                    .sum();
+                windows + whole
+            })
+            .sum();
+        pending.stats = stats;
+        pending
     }
-    // The blocks regex `i` reads whole: those the set did not read (every
-    // block without a set), and every block when the set cannot say where
-    // it matches (`\A`/`\z`: the set's callback gives those no windows).
-    let whole_blocks = |i: usize| {
+
+    /// The blocks regex `i` reads whole: those the set did not read (every
+    /// block without a set), and every block when the set cannot say where
+    /// it matches (`\A`/`\z`: the set's callback gives those no windows).
+    fn whole_blocks<'p>(
+        &'p self,
+        doc: &Document<'_>,
+        m: &Matchers,
+        i: usize,
+    ) -> impl Iterator<Item = usize> + 'p {
         let every = m.regex_set.as_ref().is_some_and(|s| s.absolute_anchors[i]);
-        if every {
-            std::slice::from_ref(&all)
-        } else {
-            unread
-        }
-        .iter()
-        .flat_map(Clone::clone)
-    };
-    let matching: Vec<usize> = (0..regions.len())
-        .filter(|&i| !regions[i].is_empty() || whole_blocks(i).next().is_some())
-        .collect();
-    stats.regex_passes = matching.len();
-    stats.regex_bytes = matching
-        .iter()
-        .map(|&i| {
-            let windows: usize = regions[i].iter().map(|s| s.to - s.from).sum();
-            let whole: usize = whole_blocks(i).map(|b| blocks[b].text.len()).sum();
-            windows + whole
-        })
-        .sum();
-    let run = |&i: &usize| {
+        let all = every.then(|| 0..doc.blocks().len());
+        let unread = if every { &[][..] } else { &self.unread[..] };
+        all.into_iter().chain(unread.iter().cloned()).flatten()
+    }
+
+    /// Whether regex `i` has anything to read.
+    fn wants(&self, i: usize) -> bool {
+        self.matching.binary_search(&i).is_ok()
+    }
+
+    /// The hits of regex `i`: blocks in order, those read whole between
+    /// the windowed ones.
+    fn run(&self, doc: &Document<'_>, m: &Matchers, i: usize) -> Vec<Range<usize>> {
+        let text = doc.text();
+        let blocks = doc.blocks();
         let re = RuleRegex {
             re: &m.regexes[i],
             shape: m.regex_shapes[i],
@@ -609,9 +750,8 @@ fn regex_hits(
                 found,
             );
         };
-        // Blocks in order: those read whole between the windowed ones.
-        let mut read_whole = whole_blocks(i).peekable();
-        for windows in regions[i].chunk_by(|a, b| a.block == b.block) {
+        let mut read_whole = self.whole_blocks(doc, m, i).peekable();
+        for windows in self.regions[i].chunk_by(|a, b| a.block == b.block) {
             let block = windows[0].block;
             while let Some(b) = read_whole.next_if(|&b| b < block) {
                 whole(b, &mut found);
@@ -621,19 +761,8 @@ fn regex_hits(
         for b in read_whole {
             whole(b, &mut found);
         }
-        (i, found)
-    };
-    let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
-        matching.par_iter().map(run).collect()
-    } else {
-        matching.iter().map(run).collect()
-    };
-    for (i, ranges) in found {
-        for &owner in &m.regex_owners[i] {
-            hits[owner as usize].extend(ranges.iter().cloned());
-        }
+        found
     }
-    stats
 }
 
 /// A rule regex with what its hits need.
@@ -983,12 +1112,24 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Scans `doc` (the automaton and regex passes side by side with
     /// `parallel`). Classes are computed later, where rules ask for them.
     fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool, skip_fixes: bool) -> Self {
+        let (hits, stats) = collect_hits(doc, set, parallel);
+        Self::with_hits(doc, set, parallel, skip_fixes, hits, stats)
+    }
+
+    /// [`Ctx::new`] for a document whose hit table is filled and settled.
+    fn with_hits(
+        doc: &'a Document<'s>,
+        set: &'a RuleSet,
+        parallel: bool,
+        skip_fixes: bool,
+        hits: Vec<Vec<Range<usize>>>,
+        stats: ScanStats,
+    ) -> Self {
         let sentence_starts: Vec<usize> = doc
             .sentences()
             .iter()
             .map(|s| first_word(doc.text(), s.text.start, s.text.end))
             .collect();
-        let (hits, stats) = collect_hits(doc, set, parallel);
         let max_len = hits.iter().map(|h| longest(h)).collect();
         Ctx {
             doc,
@@ -2222,6 +2363,44 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(placed, whole);
+        }
+    }
+
+    proptest::proptest! {
+        /// Documents linted together, each regex reading its windows in
+        /// all of them in turn, get the findings each gets alone: with
+        /// regexes placed in windows or read whole (where the set gives
+        /// up), short phrases, and a document large enough for the
+        /// parallel path among them.
+        #[test]
+        fn documents_linted_together_find_what_each_finds_alone(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "we", "book", "a", "the", "demo", "tool", "very", "fast", "best",
+                        "cats", "or", "us", "more", "café", "x", ".", "\n\n", "naïve",
+                    ]),
+                    0..300,
+                ),
+                0..5,
+            ),
+            large in proptest::option::of(0..5usize),
+        ) {
+            let rules: Vec<&str> = WINDOW_RULES.iter().chain(&PHRASE_RULES).copied().collect();
+            let set = crate::rules::test_set(&rules);
+            let mut texts: Vec<String> = docs.iter().map(|words| words.join(" ")).collect();
+            if let Some(i) = large.filter(|&i| i < texts.len()) {
+                texts[i] = format!("{} ", texts[i]).repeat(PARALLEL_BYTES / (texts[i].len() + 1) + 1);
+            }
+            let parsed: Vec<Document<'_>> = texts
+                .iter()
+                .map(|t| Document::parse(t, crate::Format::Markdown))
+                .collect();
+            let refs: Vec<&Document<'_>> = parsed.iter().collect();
+            let options = LintOptions::default();
+            let together = lint_many(&refs, &set, options);
+            let alone: Vec<Vec<Diagnostic>> = refs.iter().map(|d| lint(d, &set, options)).collect();
+            proptest::prop_assert_eq!(format!("{together:?}"), format!("{alone:?}"));
         }
     }
 

@@ -26,7 +26,8 @@ static SHIPPED: LazyLock<RuleSet> = LazyLock::new(|| {
 /// text: every finding lies within the source, on char boundaries, inside a
 /// prose block (or, for suppression findings, a comment); every output format
 /// renders, and the JSON ones parse. The parallel path of large documents,
-/// forced on, finds exactly what the serial one finds.
+/// forced on, finds exactly what the serial one finds, and so do the two
+/// readings linted together ([`crate::engine::lint_many`]).
 pub fn check_lint(data: &[u8]) {
     let Ok(text) = crate::text_from_bytes(data.to_vec()) else {
         return;
@@ -75,6 +76,23 @@ pub fn check_lint(data: &[u8]) {
         }
         render_all(&text, &found);
     }
+    // Linted together (each regex over both documents in turn), the
+    // Markdown and plain-text readings find what each finds alone.
+    let options = LintOptions::default();
+    let docs = [
+        Document::parse(&text, Format::Markdown),
+        Document::parse(&text, Format::Plain),
+    ];
+    let together = crate::engine::lint_many(&[&docs[0], &docs[1]], &SHIPPED, options);
+    let alone: Vec<Vec<Diagnostic>> = docs
+        .iter()
+        .map(|doc| crate::engine::lint(doc, &SHIPPED, options))
+        .collect();
+    assert_eq!(
+        format!("{together:?}"),
+        format!("{alone:?}"),
+        "linted together, the documents found something else"
+    );
 }
 
 fn check_range(doc: &Document<'_>, d: &Diagnostic) {

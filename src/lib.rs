@@ -33,7 +33,7 @@ use std::path::Path;
 
 pub use diagnostic::{Counts, Diagnostic, FailOn, Severity};
 pub use document::{Document, Format};
-pub use engine::{LintOptions, ScanStats, lint, lint_with_stats};
+pub use engine::{LintOptions, ScanStats, lint, lint_many, lint_with_stats};
 pub use rules::{LoadOptions, RuleError, RuleLibrary, RuleSet, Selection};
 
 /// Lints `source` parsed as `format`.

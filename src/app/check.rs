@@ -27,6 +27,8 @@ use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 /// Files linted in parallel before their results are written, in order.
 /// While one chunk's results are written, the next chunk is linted.
 const CHUNK: usize = 256;
+/// Files linted together on one thread (see [`Job::lint_files`]).
+const GROUP: usize = 16;
 
 /// One linted (or unreadable) file.
 struct Outcome {
@@ -123,7 +125,7 @@ impl Job<'_> {
         format: Format,
         writable: bool,
     ) -> Option<Linted> {
-        let (source, mut diagnostics, fixed) = if self.fix == FixMode::Off {
+        let (source, diagnostics, fixed) = if self.fix == FixMode::Off {
             // Parsed before waiting for the rules: the run's first file is
             // parsed while they compile (unless they already failed to).
             if self.rules.failed() {
@@ -171,6 +173,18 @@ impl Job<'_> {
                 (out.text, out.remaining, Some(fixed))
             }
         };
+        Some(self.linted(path, source, diagnostics, fixed))
+    }
+
+    /// A file's findings, kept to the changed lines (`--changed`), with
+    /// their fingerprints when a baseline needs them.
+    fn linted(
+        &self,
+        path: &Path,
+        source: String,
+        mut diagnostics: Vec<Diagnostic>,
+        fixed: Option<Fixed>,
+    ) -> Linted {
         if let Some(changed) = self.changed {
             let index = LineIndex::new(&source);
             diagnostics
@@ -181,12 +195,67 @@ impl Job<'_> {
         } else {
             Vec::new()
         };
-        Some(Linted {
+        Linted {
             source,
             diagnostics,
             fingerprints,
             fixed,
-        })
+        }
+    }
+
+    /// Lints files without fixing them, a few at a time on each thread of
+    /// rayon's pool ([`copylint::lint_many`]: each regex reads its windows
+    /// in all of them in turn). `None` for a file not read because `stop`
+    /// was set, and for every file when the rules did not compile.
+    fn lint_files(&self, paths: &[PathBuf], stop: &AtomicBool) -> Vec<Option<Outcome>> {
+        let Some(rules) = self.rules() else {
+            return paths.iter().map(|_| None).collect();
+        };
+        paths
+            .par_chunks(GROUP)
+            .with_max_len(1)
+            .flat_map_iter(|group| self.lint_group(group, rules, stop))
+            .collect()
+    }
+
+    fn lint_group(
+        &self,
+        paths: &[PathBuf],
+        rules: &RuleSet,
+        stop: &AtomicBool,
+    ) -> Vec<Option<Outcome>> {
+        let texts: Vec<Option<Result<String, ReadError>>> = paths
+            .iter()
+            .map(|p| (!stop.load(Ordering::Relaxed)).then(|| copylint::read_text(p)))
+            .collect();
+        let docs: Vec<Document<'_>> = texts
+            .iter()
+            .zip(paths)
+            .filter_map(|(text, p)| match text {
+                Some(Ok(text)) => Some(Document::parse(text, Format::from_path(p))),
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<&Document<'_>> = docs.iter().collect();
+        let mut found = copylint::lint_many(&refs, rules, self.options).into_iter();
+        drop(refs);
+        drop(docs);
+        texts
+            .into_iter()
+            .zip(paths)
+            .map(|(text, path)| {
+                let result = match text? {
+                    // One finding list per parsed document, in order.
+                    Ok(source) => Ok(self.linted(path, source, found.next()?, None)),
+                    Err(e) => Err(e),
+                };
+                Some(Outcome {
+                    path: path.to_path_buf(),
+                    shown: display_path(path),
+                    result,
+                })
+            })
+            .collect()
     }
 }
 
@@ -563,6 +632,9 @@ fn check(setup: &PendingSetup, args: &CheckArgs) -> anyhow::Result<Status> {
     // does not rewrite files it can no longer report.
     let stop = AtomicBool::new(false);
     let lint_chunk = |chunk: &[PathBuf]| -> Vec<Option<Outcome>> {
+        if fix == FixMode::Off {
+            return job.lint_files(chunk, &stop);
+        }
         // One file per task: with rayon's default splitting, a thread that
         // finishes its half of a chunk early finds the other's files in one
         // run it cannot steal from, and idles until the chunk ends.
