@@ -2014,7 +2014,15 @@ impl<'a, 's> Ctx<'a, 's> {
             let window = w[0]..w[1];
             let mut found = Vec::new();
             for (c, cond_end) in s.specifics.iter().zip(&mut cond_ends) {
-                found.extend(non_overlapping_after(self.hits_in(c, &window), cond_end));
+                let hits = non_overlapping_after(self.hits_in(c, &window), cond_end);
+                // A hit past the last one counted adds one at least: when
+                // one more is already too many, the costlier conditions
+                // (listed later) go unasked, classes of a whole block among
+                // them.
+                if !passes(specifics + 1) && hits.iter().any(|h| h.start >= last_end) {
+                    return None;
+                }
+                found.extend(hits);
             }
             specifics += non_overlapping_after(found, &mut last_end).len();
             if !passes(specifics) {
@@ -3028,6 +3036,29 @@ mod kind_tests {
             "Amazing, stunning and incredible work by 40 people.\n\nAmazing, stunning work by 40 people in 2024.\n",
         );
         assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn a_settled_specificity_verdict_leaves_costlier_classes_unasked() {
+        // The default specifics, cheapest first: links, code and citations
+        // (a lookup and a regex with a literal prefilter, over the block),
+        // then figures in the first sentence, where "40" settles
+        // `max_specifics: 0`. Names, quotes and dates (a large regex over
+        // the whole block, 10 MB of it in a one-paragraph document) are
+        // never asked; all seven were before.
+        let r = "id: spec\ncategory: unspecific\nmessage: m\nwhy: w\nspecificity:\n  claims: [puffery-hype, puffery-innovation]\n  min_claims: 2\n  max_specifics: 0\n";
+        let set = test_set(&[r]);
+        let text = "An amazing, innovative tool for 40 teams. It is stunning. Jane Doe said so \"in March 2024\".\n";
+        let doc = crate::Document::parse(text, Format::Markdown);
+        let (found, stats) = crate::lint_with_stats(&doc, &set, LintOptions::default());
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(stats.class_passes, 4, "{stats:?}");
+        // Without the figure the verdict needs every class, and stands.
+        let text = text.replace(" for 40 teams", "");
+        let doc = crate::Document::parse(&text, Format::Markdown);
+        let (found, stats) = crate::lint_with_stats(&doc, &set, LintOptions::default());
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(stats.class_passes, 7, "{stats:?}");
     }
 
     #[test]

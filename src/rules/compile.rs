@@ -91,8 +91,9 @@ impl Cond {
 }
 
 /// `conds` in the order of their [`Cond::cost`], for lists only ever asked
-/// whether any of them hits (`none`, `evidence`): the answer does not
-/// depend on the order, and a cheap hit spares the costly classes.
+/// whether any of them hits (`none`, `evidence`), or how many hits they
+/// make together (`specifics`): the answer does not depend on the order,
+/// and a cheap hit spares the costly classes.
 fn cheapest_first(mut conds: Vec<Cond>) -> Vec<Cond> {
     conds.sort_by_key(Cond::cost);
     conds
@@ -1270,7 +1271,7 @@ fn compile_rule(
             .iter()
             .map(|c| b.condition(c, o))
             .collect::<Result<Vec<_>, _>>()?;
-        let specifics = match &v.specifics {
+        let specifics = cheapest_first(match &v.specifics {
             Some(list) => list
                 .iter()
                 .map(|c| b.condition(c, o))
@@ -1289,7 +1290,7 @@ fn compile_rule(
                 sources: vec![Source::Class(*c)],
             })
             .collect(),
-        };
+        });
         if let Some(r) = v.min_ratio
             && !(r.is_finite() && r > 0.0)
         {
