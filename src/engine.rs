@@ -16,6 +16,11 @@
 //! and the rules themselves (with the classes they ask for) run on rayon's
 //! pool.
 //! The findings are the same, in the same order, as a serial run.
+//!
+//! [`lint_many`] lints several documents on one thread: each regex the set
+//! found reads its windows in all of them in turn, while its automaton's
+//! states are still in the processor's caches. The findings are those of
+//! [`lint`] on each.
 
 mod scan;
 

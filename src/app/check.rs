@@ -237,7 +237,9 @@ impl Job<'_> {
             })
             .collect();
         let refs: Vec<&Document<'_>> = docs.iter().collect();
-        let mut found = copylint::lint_many(&refs, rules, self.options).into_iter();
+        let found = copylint::lint_many(&refs, rules, self.options);
+        debug_assert_eq!(found.len(), refs.len(), "one finding list per document");
+        let mut found = found.into_iter();
         drop(refs);
         drop(docs);
         texts
