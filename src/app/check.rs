@@ -27,7 +27,9 @@ use crate::cli::{CheckArgs, FailOnArg, GlobalArgs, OutputFormat};
 /// Files linted in parallel before their results are written, in order.
 /// While one chunk's results are written, the next chunk is linted.
 const CHUNK: usize = 256;
-/// Files linted together on one thread (see [`Job::lint_files`]).
+/// Files linted together on one thread (see [`Job::lint_files`]): about
+/// 340 KB of text on the benchmark corpus, which the processor's caches
+/// keep between the steps of `lint_many`.
 const GROUP: usize = 16;
 
 /// One linted (or unreadable) file.
@@ -211,13 +213,18 @@ impl Job<'_> {
         let Some(rules) = self.rules() else {
             return paths.iter().map(|_| None).collect();
         };
+        // Fewer per task when a chunk has too few files to give every
+        // thread of a larger machine some.
+        let group = GROUP.min(paths.len().div_ceil(rayon::current_num_threads()).max(1));
         paths
-            .par_chunks(GROUP)
+            .par_chunks(group)
             .with_max_len(1)
             .flat_map_iter(|group| self.lint_group(group, rules, stop))
             .collect()
     }
 
+    /// One task of [`Job::lint_files`]: its files read, parsed and linted
+    /// together on this thread.
     fn lint_group(
         &self,
         paths: &[PathBuf],
@@ -236,6 +243,9 @@ impl Job<'_> {
                 _ => None,
             })
             .collect();
+        if stop.load(Ordering::Relaxed) {
+            return paths.iter().map(|_| None).collect();
+        }
         let refs: Vec<&Document<'_>> = docs.iter().collect();
         let found = copylint::lint_many(&refs, rules, self.options);
         debug_assert_eq!(found.len(), refs.len(), "one finding list per document");
