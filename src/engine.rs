@@ -644,6 +644,7 @@ fn add_regex_hits(m: &Matchers, i: usize, ranges: &[Range<usize>], hits: &mut [V
 /// run (see [`regex_hits`]; [`lint_many`] runs them regex by regex across
 /// documents).
 struct RegexPending {
+    /// For each regex, the windows it reads (see [`SetFound::regions`]).
     regions: Vec<Vec<Span>>,
     /// The blocks (ranges of indexes) no set read: where it gave up, or
     /// every block without a set.

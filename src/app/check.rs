@@ -219,7 +219,7 @@ impl Job<'_> {
         paths
             .par_chunks(group)
             .with_max_len(1)
-            .flat_map_iter(|group| self.lint_group(group, rules, stop))
+            .flat_map_iter(|files| self.lint_group(files, rules, stop))
             .collect()
     }
 
