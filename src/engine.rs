@@ -311,9 +311,7 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet, parallel: bool) -> (HitTable,
         (hits, stats)
     } else {
         let (mut hits, pending) = scan_serial(doc, m);
-        for &i in &pending.matching {
-            add_regex_hits(m, i, &pending.run(doc, m, i), &mut hits);
-        }
+        pending.run_all(doc, m, &mut hits, false);
         (hits, pending.stats)
     };
     settle_hits(&mut hits, set);
@@ -621,15 +619,7 @@ fn regex_hits(
     parallel: bool,
 ) -> ScanStats {
     let pending = RegexPending::new(doc, m, found, hits);
-    let run = |&i: &usize| (i, pending.run(doc, m, i));
-    let found: Vec<(usize, Vec<Range<usize>>)> = if parallel {
-        pending.matching.par_iter().map(run).collect()
-    } else {
-        pending.matching.iter().map(run).collect()
-    };
-    for (i, ranges) in found {
-        add_regex_hits(m, i, &ranges, hits);
-    }
+    pending.run_all(doc, m, hits, parallel);
     pending.stats
 }
 
@@ -731,6 +721,31 @@ impl RegexPending {
         let all = every.then(|| 0..doc.blocks().len());
         let unread = if every { &[][..] } else { &self.unread[..] };
         all.into_iter().chain(unread.iter().cloned()).flatten()
+    }
+
+    /// Every regex with anything to read, its hits into `hits` (the
+    /// regexes side by side with `parallel`).
+    fn run_all(
+        &self,
+        doc: &Document<'_>,
+        m: &Matchers,
+        hits: &mut [Vec<Range<usize>>],
+        parallel: bool,
+    ) {
+        if parallel {
+            let found: Vec<(usize, Vec<Range<usize>>)> = self
+                .matching
+                .par_iter()
+                .map(|&i| (i, self.run(doc, m, i)))
+                .collect();
+            for (i, ranges) in found {
+                add_regex_hits(m, i, &ranges, hits);
+            }
+        } else {
+            for &i in &self.matching {
+                add_regex_hits(m, i, &self.run(doc, m, i), hits);
+            }
+        }
     }
 
     /// Whether regex `i` has anything to read.
