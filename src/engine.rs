@@ -215,14 +215,46 @@ fn run_rules(
 ) -> (Vec<Diagnostic>, ScanStats) {
     let (doc, set, parallel) = (ctx.doc, ctx.set, ctx.parallel);
     let counts_findings = |r: &Rule| matches!(&r.body, Body::Occurrence(o) if matches!(o.counted, Counted::Findings(_)));
-    let mut first = ctx.run_all(|r| !r.fallback && !counts_findings(r));
     // A catch-all rule stays quiet where a rule of its category already
-    // spoke: told where first, it makes no finding there (a tenth of all
-    // findings on the benchmark corpus, each with its message and fix).
-    if set.rules.iter().any(|r| r.fallback) {
-        ctx.spoken = ctx.spoken_in(&first);
-        first.extend(ctx.run_all(|r| r.fallback && !counts_findings(r)));
-    }
+    // spoke.
+    let first = if parallel {
+        // On the pool, the catch-alls run beside the other rules, and their
+        // findings where their category spoke are dropped after: run on
+        // their own after the others, the longest of them held one thread
+        // while the other idled (9 ms of a 10 MB paragraph's 200).
+        let (fallbacks, others): (Vec<_>, Vec<_>) = ctx
+            .run_parallel(|r| !counts_findings(r))
+            .into_iter()
+            .partition(|(r, _)| r.fallback);
+        ctx.spoken = ctx.spoken_in(others.iter().flat_map(|(_, found)| found));
+        let mut fallbacks: Vec<Vec<Diagnostic>> = fallbacks.into_iter().map(|(_, f)| f).collect();
+        for found in &mut fallbacks {
+            found.retain(|d| !ctx.quiet_in(d.context.start, &d.rule.category));
+        }
+        // Sized once: a large document's findings run to megabytes, which
+        // growing would copy and fault in several times over. The rules'
+        // order is the serial path's: catch-alls last.
+        let lists: Vec<Vec<Diagnostic>> = others
+            .into_iter()
+            .map(|(_, f)| f)
+            .chain(fallbacks)
+            .collect();
+        let mut first = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for found in lists {
+            first.extend(found);
+        }
+        first
+    } else {
+        // Told where first, a catch-all makes no finding there (a tenth of
+        // all findings on the benchmark corpus, each with its message and
+        // fix).
+        let mut first = ctx.run_serial(|r| !r.fallback && !counts_findings(r));
+        if set.rules.iter().any(|r| r.fallback) {
+            ctx.spoken = ctx.spoken_in(first.iter());
+            first.extend(ctx.run_serial(|r| r.fallback && !counts_findings(r)));
+        }
+        first
+    };
     let mut suppressor = suppress::Suppressor::new(doc, set);
     let mut out = suppressor.filter(first);
     let mut second = Vec::new();
@@ -290,11 +322,40 @@ pub(crate) const MATCH_GROUP: &str = "match";
 
 /// Fills the hit table: one pass of the phrase automaton and the regex set
 /// together (see [`scan`]), then each regex the set found in the text.
-/// With `parallel`, the automaton and the set read the text side by side,
-/// as do the regexes after them.
-fn collect_hits(doc: &Document<'_>, set: &RuleSet, parallel: bool) -> (HitTable, ScanStats) {
+/// Also finds the classes of the document's large blocks
+/// ([`large_block_classes`]). With `parallel`, those classes are found
+/// beside the pass, or where there are none, the automaton and the set
+/// read the text side by side; the regexes run side by side after them.
+fn collect_hits(
+    doc: &Document<'_>,
+    set: &RuleSet,
+    parallel: bool,
+) -> (HitTable, ScanStats, Vec<BlockClass>) {
     let m = &set.matchers;
-    let (mut hits, stats) = if parallel {
+    let large = large_block_classes(doc, set);
+    let find = |(c, u): (Class, usize)| {
+        // Classes found per block read neither sentence starts nor names.
+        let hits = classes::find(c, doc, doc.blocks()[u].text.clone(), &[], || &[]);
+        (c, u, hits.into_boxed_slice())
+    };
+    let (mut hits, stats, found_early) = if !parallel {
+        let (mut hits, pending) = scan_serial(doc, m);
+        pending.run_all(doc, m, &mut hits, false);
+        (hits, pending.stats, large.into_iter().map(find).collect())
+    } else if !large.is_empty() {
+        // One pass reads both automata for less than the two passes side
+        // by side (30 ms against 23 + 22 ms of the two threads for 10 MB),
+        // and the classes keep the other thread as busy (35 ms).
+        let ((hits, stats), found_early) = rayon::join(
+            || {
+                let (mut hits, pending) = scan_serial(doc, m);
+                pending.run_all(doc, m, &mut hits, true);
+                (hits, pending.stats)
+            },
+            || large.into_par_iter().map(find).collect(),
+        );
+        (hits, stats, found_early)
+    } else {
         let mut hits: HitTable = vec![Vec::new(); m.count];
         let mut from_regexes = vec![Vec::new(); m.count];
         let ((automaton_passes, _), mut stats) = rayon::join(
@@ -308,14 +369,28 @@ fn collect_hits(doc: &Document<'_>, set: &RuleSet, parallel: bool) -> (HitTable,
         for (h, more) in hits.iter_mut().zip(from_regexes) {
             h.extend(more);
         }
-        (hits, stats)
-    } else {
-        let (mut hits, pending) = scan_serial(doc, m);
-        pending.run_all(doc, m, &mut hits, false);
-        (hits, pending.stats)
+        (hits, stats, Vec::new())
     };
     settle_hits(&mut hits, set);
-    (hits, stats)
+    (hits, stats, found_early)
+}
+
+/// A class's hits in one block: the class, the block's index, the hits.
+type BlockClass = (Class, usize, Box<[Range<usize>]>);
+
+/// The classes found per block that the rules may ask
+/// ([`RuleSet::block_classes`]) in each block of [`PARALLEL_BYTES`] or more:
+/// found with the scan, on either path (both compute the same classes).
+/// Found on first use, as in any other block, one block's date class (20 ms
+/// for 10 MB) was computed by the first rule to ask, while every other rule
+/// asking waited on its cell and the rest of the pool idled.
+fn large_block_classes(doc: &Document<'_>, set: &RuleSet) -> Vec<(Class, usize)> {
+    doc.blocks()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.text.len() >= PARALLEL_BYTES)
+        .flat_map(|(u, _)| set.block_classes.iter().map(move |&c| (c, u)))
+        .collect()
 }
 
 /// One pass over `doc` on this thread: the automaton's and the set's hits
@@ -930,7 +1005,8 @@ struct Ctx<'a, 's> {
     parallel: bool,
     /// Where the rules that are not catch-alls spoke (see
     /// [`Self::spoken_in`]), once they have run: a catch-all rule makes no
-    /// finding there.
+    /// finding there (on this thread, it is told before it runs; on the
+    /// pool, its findings there are dropped after).
     spoken: Vec<(usize, &'a str)>,
     hits: HitTable,
     classes: ClassHits<'a, 's>,
@@ -964,11 +1040,20 @@ impl<T> PerUnit<T> {
         }
     }
 
+    fn cells(&self) -> &[OnceLock<T>] {
+        self.cells
+            .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect())
+    }
+
     fn get_or_init(&self, i: usize, f: impl FnOnce() -> T) -> &T {
-        let cells = self
-            .cells
-            .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect());
-        cells[i].get_or_init(f)
+        self.cells()[i].get_or_init(f)
+    }
+
+    /// Sets the value of unit `i`, computed ahead of its first use (a value
+    /// already there stays).
+    fn fill(&self, i: usize, value: T) {
+        // Unused when the cell is set: the two values are the same.
+        let _ = self.cells()[i].set(value);
     }
 
     /// The units whose value has been computed.
@@ -1094,35 +1179,37 @@ fn first_word(text: &str, pos: usize, end: usize) -> usize {
 
 impl<'a, 's> Ctx<'a, 's> {
     /// The findings of the rules `which` selects, rule after rule in the
-    /// set's order (on rayon's pool with `parallel`: the same list).
-    fn run_all(&self, which: impl Fn(&Rule) -> bool + Sync) -> Vec<Diagnostic> {
+    /// set's order, on this thread.
+    fn run_serial(&self, which: impl Fn(&Rule) -> bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        if self.parallel {
-            let found: Vec<Vec<Diagnostic>> = self
-                .set
-                .rules
-                .par_iter()
-                .filter(|r| which(r))
-                .map(|rule| {
-                    let mut out = Vec::new();
-                    self.run(rule, &mut out);
-                    out
-                })
-                .collect();
-            out.extend(found.into_iter().flatten());
-        } else {
-            for rule in self.set.rules.iter().filter(|r| which(r)) {
-                self.run(rule, &mut out);
-            }
+        for rule in self.set.rules.iter().filter(|r| which(r)) {
+            self.run(rule, &mut out);
         }
         out
     }
 
+    /// The findings of the rules `which` selects on rayon's pool, a list
+    /// per rule in the set's order.
+    fn run_parallel(
+        &self,
+        which: impl Fn(&Rule) -> bool + Sync,
+    ) -> Vec<(&'a Rule, Vec<Diagnostic>)> {
+        self.set
+            .rules
+            .par_iter()
+            .filter(|r| which(r))
+            .map(|rule| {
+                let mut out = Vec::new();
+                self.run(rule, &mut out);
+                (rule, out)
+            })
+            .collect()
+    }
+
     /// Where `found` speaks: each finding's sentence (its source start) and
     /// its category (the set's copy, which outlives `found`), sorted.
-    fn spoken_in(&self, found: &[Diagnostic]) -> Vec<(usize, &'a str)> {
+    fn spoken_in<'d>(&self, found: impl Iterator<Item = &'d Diagnostic>) -> Vec<(usize, &'a str)> {
         let mut spoken: Vec<(usize, &'a str)> = found
-            .iter()
             .filter_map(|d| Some((d.context.start, self.set.category(&d.rule.category)?)))
             .collect();
         spoken.sort_unstable();
@@ -1130,11 +1217,22 @@ impl<'a, 's> Ctx<'a, 's> {
         spoken
     }
 
-    /// Scans `doc` (the automaton and regex passes side by side with
-    /// `parallel`). Classes are computed later, where rules ask for them.
+    /// Whether a catch-all rule of `category` stays quiet in the sentence
+    /// starting at source offset `sentence` (see [`Self::spoken`]).
+    fn quiet_in(&self, sentence: usize, category: &str) -> bool {
+        self.spoken.binary_search(&(sentence, category)).is_ok()
+    }
+
+    /// Scans `doc` ([`collect_hits`], side by side with `parallel`), and
+    /// finds the classes of its large blocks with it. Other classes are
+    /// computed later, where rules ask for them.
     fn new(doc: &'a Document<'s>, set: &'a RuleSet, parallel: bool, skip_fixes: bool) -> Self {
-        let (hits, stats) = collect_hits(doc, set, parallel);
-        Self::with_hits(doc, set, parallel, skip_fixes, hits, stats)
+        let (hits, stats, found_early) = collect_hits(doc, set, parallel);
+        let ctx = Self::with_hits(doc, set, parallel, skip_fixes, hits, stats);
+        for (c, u, hits) in found_early {
+            ctx.classes.by_class[c as usize].fill(u, hits);
+        }
+        ctx
     }
 
     /// [`Ctx::new`] for a document whose hit table is filled and settled.
@@ -1486,12 +1584,7 @@ impl<'a, 's> Ctx<'a, 's> {
                 .sentence_at(at.start)
                 .map_or_else(|| at.clone(), |i| sentences[i].text.clone()),
         );
-        if rule.fallback
-            && self
-                .spoken
-                .binary_search(&(context.start, rule.info.category.as_str()))
-                .is_ok()
-        {
+        if rule.fallback && self.quiet_in(context.start, &rule.info.category) {
             return;
         }
         let matched = &self.text()[at.clone()];
@@ -2533,7 +2626,7 @@ mod tests {
             let text = words.join(joiner);
             let doc = Document::parse(&text, crate::Format::Markdown);
             let m = &set.matchers;
-            let (found, _) = collect_hits(&doc, &set, parallel);
+            let (found, _, _) = collect_hits(&doc, &set, parallel);
             let all = aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(&m.phrases)
@@ -2590,7 +2683,7 @@ mod tests {
         // phrases' own automaton reads the text.
         let text = "Or café, us and K.\n\nFor us: 2x or more. zé×s sks";
         let doc = Document::parse(text, crate::Format::Markdown);
-        let (hits, stats) = collect_hits(&doc, &set, false);
+        let (hits, stats, _) = collect_hits(&doc, &set, false);
         assert!(stats.regex_set_gave_up > 0, "{stats:?}");
         let p = m.phrase_owners[m.phrases.iter().position(|p| p == "or").unwrap()][0];
         let found: Vec<&str> = hits[p as usize]
@@ -2603,7 +2696,7 @@ mod tests {
         // have non-ASCII case variants): only the phrase's own bytes count.
         let set = crate::rules::test_set(&PHRASE_RULES[..3]);
         let doc = Document::parse("zé×s sks", crate::Format::Markdown);
-        let (hits, stats) = collect_hits(&doc, &set, false);
+        let (hits, stats, _) = collect_hits(&doc, &set, false);
         assert_eq!(stats.regex_set_gave_up, 0);
         assert_eq!(hits[p as usize], vec![Range { start: 7, end: 10 }]);
     }
@@ -2617,7 +2710,7 @@ mod tests {
         let plain = "For us or as many as we like, or more. ".repeat(40);
         let text = format!("{plain}\n\n{plain}\n\nOr café, us.\n\n{plain}");
         let doc = Document::parse(&text, crate::Format::Markdown);
-        let (hits, stats) = collect_hits(&doc, &set, false);
+        let (hits, stats, _) = collect_hits(&doc, &set, false);
         assert!(stats.regex_set_gave_up > 0, "{stats:?}");
         assert!(segments(doc.blocks()).len() > 2);
         // Rule `p`'s phrases that occur here: "or", "as", "us".

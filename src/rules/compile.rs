@@ -180,6 +180,46 @@ pub(crate) enum Body {
     Occurrence(OccurrenceRule),
 }
 
+impl Body {
+    /// Every condition the rule may ask (the person classes aside).
+    fn conds(&self) -> Vec<&Cond> {
+        match self {
+            Body::Match(c) => vec![c],
+            Body::Substitution(_) => Vec::new(),
+            Body::Sentence(s) => {
+                let lists = [&s.any, &s.all, &s.none, &s.document_any];
+                let firsts = [&s.starts_with, &s.not_starts_with];
+                lists
+                    .into_iter()
+                    .flatten()
+                    .chain(firsts.into_iter().flatten())
+                    .collect()
+            }
+            Body::Unbacked(u) => std::iter::once(&u.trigger).chain(&u.evidence).collect(),
+            Body::Specificity(s) => s.claims.iter().chain(&s.specifics).collect(),
+            Body::Occurrence(o) => match &o.counted {
+                Counted::Hits(c) => vec![c],
+                Counted::Findings(_) => Vec::new(),
+            },
+        }
+    }
+}
+
+/// The classes found per block ([`Class::per_sentence`] false) that some
+/// of `rules` may ask, in the order of [`Class::ALL`].
+fn block_classes(rules: &[Rule]) -> Vec<Class> {
+    let asked: BTreeSet<Class> = rules
+        .iter()
+        .flat_map(|r| r.body.conds())
+        .flat_map(|c| &c.sources)
+        .filter_map(|s| match s {
+            Source::Class(c) if !c.per_sentence() => Some(*c),
+            _ => None,
+        })
+        .collect();
+    asked.into_iter().collect()
+}
+
 /// A compiled, active rule.
 #[derive(Debug)]
 pub(crate) struct Rule {
@@ -727,6 +767,10 @@ pub struct RuleSet {
     pub(crate) openers: Option<MatcherId>,
     pub(crate) conditional: Option<MatcherId>,
     pub(crate) accept: Option<MatcherId>,
+    /// The classes found per block that the rules may ask: those of a
+    /// block of [`crate::engine::PARALLEL_BYTES`] or more are found with
+    /// the scan (see `engine::large_block_classes`).
+    pub(crate) block_classes: Vec<Class>,
     known_ids: BTreeSet<String>,
     known_categories: BTreeSet<String>,
     /// Active suppression rules with their effective severity.
@@ -910,6 +954,7 @@ impl RuleSet {
             return Err(errors);
         }
         Ok(RuleSet {
+            block_classes: block_classes(&rules),
             rules,
             matchers,
             imperative,
@@ -1822,6 +1867,23 @@ mod tests {
             }
         }
         lib
+    }
+
+    /// The classes a large block has found with its scan are the classes
+    /// found per block that some rule names, in any of its conditions.
+    #[test]
+    fn block_classes_are_those_the_rules_name() {
+        let compiled =
+            |rules: &[&str]| RuleSet::compile(&lib(rules), &Selection::default()).unwrap();
+        let set = compiled(&[
+            "id: a\ncategory: unspecific\nmessage: m\nwhy: w\nsentence:\n  any: [number]\n  none: [quote, date, owner]\n",
+            "id: b\ncategory: unspecific\nmessage: m\nwhy: w\nsentence:\n  starts_with: link\n  none: [date]\n",
+        ]);
+        assert_eq!(set.block_classes, [Class::Date, Class::Quote, Class::Link]);
+        let set = compiled(&[
+            "id: c\ncategory: unspecific\nmessage: m\nwhy: w\nsentence:\n  any: [number]\n  none: [owner, we]\n",
+        ]);
+        assert!(set.block_classes.is_empty(), "{:?}", set.block_classes);
     }
 
     fn errors(rules: &[&str]) -> Vec<String> {
