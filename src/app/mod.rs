@@ -5,6 +5,7 @@ mod explain;
 mod init;
 mod rules_cmd;
 mod test_rules;
+mod uncolored;
 
 use std::io;
 use std::path::{Path, PathBuf};
