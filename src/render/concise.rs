@@ -15,7 +15,7 @@ impl Renderer for Concise {
             return Ok(());
         }
         let index = LineIndex::new(r.source);
-        for d in r.diagnostics {
+        super::write_findings(out, r, &index, |out, index, d| {
             // Only the start: a full `Located` would also place the fix.
             let at = index.position(r.source, d.range.start);
             writeln!(
@@ -27,8 +27,7 @@ impl Renderer for Concise {
                 d.severity.as_str(),
                 d.rule_id(),
                 d.message
-            )?;
-        }
-        Ok(())
+            )
+        })
     }
 }

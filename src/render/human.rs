@@ -73,10 +73,9 @@ impl Renderer for Human {
         }
         .decor_style(DecorStyle::Ascii)
         .term_width(MAX_WIDTH);
-        for d in r.diagnostics {
-            writeln!(out, "{}\n", render_finding(&renderer, &index, r, d, true))?;
-        }
-        Ok(())
+        super::write_findings(out, r, &index, |out, index, d| {
+            writeln!(out, "{}\n", render_finding(&renderer, index, r, d, true))
+        })
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
