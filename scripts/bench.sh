@@ -9,8 +9,11 @@
 # `rg -i -w -F -f <every literal phrase of the default packs>`, the ratio
 # copylint / rg, the RSS on a quarter-size corpus (memory must not grow with
 # the corpus), and a single 10 MB paragraph against the many-files rate.
-# Each command runs three times on a warm page cache, writing its output to
-# a file; the best wall time and the largest RSS are reported.
+# Each command runs once untimed, then three times, on a warm page cache,
+# writing its output to a file; the best wall time and the largest RSS of
+# the three are reported. (The untimed run: a virtual machine that hands
+# freed memory back to its host makes the first run after a pause fault all
+# of its memory in again, BENCHMARKS.md "Machine".)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,11 +47,13 @@ $GEN --phrases "$OUT/phrases.txt" 2>&1 | sed 's/^/  /' >&2
 bytes() { du -sb "$1" | cut -f1; }
 warm() { find "$1" -type f -exec cat {} + >/dev/null; }
 
-# measure NAME DIR CMD...: best wall seconds and max RSS (KB) of 3 runs.
+# measure NAME DIR CMD...: best wall seconds and max RSS (KB) of 3 runs,
+# after one untimed run.
 measure() {
     local name=$1 dir=$2
     shift 2
     warm "$dir"
+    "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || true
     local best="" rss=0
     for _ in 1 2 3; do
         # Output goes to a file, not /dev/null: rg detects /dev/null and
