@@ -7,8 +7,10 @@
 //! (sorted ranges per matcher);
 //! every rule then works on that table with binary searches. Built-in classes
 //! are computed sentence by sentence, on first use: a class a rule reads only
-//! around its hits is never computed for sentences without them. Fixes are
-//! computed as data on each finding. Suppression comments are applied last.
+//! around its hits is never computed for sentences without them (but in a
+//! block of [`PARALLEL_BYTES`] or more, whose classes found per block are
+//! found with the scan). Fixes are computed as data on each finding.
+//! Suppression comments are applied last.
 //!
 //! A large document (one 10 MB paragraph, a generated reference page) would
 //! otherwise keep one core busy while the others wait at the end of a run:
@@ -161,7 +163,9 @@ pub struct ScanStats {
     /// class runs at most once over any sentence or block.
     pub class_passes: usize,
     /// Bytes of lint text the built-in classes ran over, together: only the
-    /// sentences (or blocks) where a rule asked for them.
+    /// sentences (or blocks) where a rule asked for them, and the blocks of
+    /// [`PARALLEL_BYTES`] or more, whose classes found per block are found
+    /// with the scan.
     pub class_bytes: usize,
 }
 
@@ -324,8 +328,9 @@ pub(crate) const MATCH_GROUP: &str = "match";
 /// together (see [`scan`]), then each regex the set found in the text.
 /// Also finds the classes of the document's large blocks
 /// ([`large_block_classes`]). With `parallel`, those classes are found
-/// beside the pass, or where there are none, the automaton and the set
-/// read the text side by side; the regexes run side by side after them.
+/// beside the pass, or where there are none (or only inline spans to look
+/// up), the automaton and the set read the text side by side; the regexes
+/// run side by side after them.
 fn collect_hits(
     doc: &Document<'_>,
     set: &RuleSet,
@@ -342,7 +347,7 @@ fn collect_hits(
         let (mut hits, pending) = scan_serial(doc, m);
         pending.run_all(doc, m, &mut hits, false);
         (hits, pending.stats, large.into_iter().map(find).collect())
-    } else if !large.is_empty() {
+    } else if large.iter().any(|(c, _)| c.cost() > 0) {
         // One pass reads both automata for less than the two passes side
         // by side (30 ms against 23 + 22 ms of the two threads for 10 MB),
         // and the classes keep the other thread as busy (35 ms).
@@ -369,18 +374,26 @@ fn collect_hits(
         for (h, more) in hits.iter_mut().zip(from_regexes) {
             h.extend(more);
         }
-        (hits, stats, Vec::new())
+        // Inline spans looked up, if any: not worth a thread.
+        (hits, stats, large.into_iter().map(find).collect())
     };
     settle_hits(&mut hits, set);
     (hits, stats, found_early)
 }
+
+// `collect_hits` finds the classes found per block without the sentence
+// starts and names that these classes read.
+const _: () = assert!(
+    Class::Number.per_sentence() && Class::ProperNoun.per_sentence() && Class::Owner.per_sentence()
+);
 
 /// A class's hits in one block: the class, the block's index, the hits.
 type BlockClass = (Class, usize, Box<[Range<usize>]>);
 
 /// The classes found per block that the rules may ask
 /// ([`RuleSet::block_classes`]) in each block of [`PARALLEL_BYTES`] or more:
-/// found with the scan, on either path (both compute the same classes).
+/// found with the scan, on either path of [`lint`] (both compute the same
+/// classes), whether or not a rule comes to ask.
 /// Found on first use, as in any other block, one block's date class (20 ms
 /// for 10 MB) was computed by the first rule to ask, while every other rule
 /// asking waited on its cell and the rest of the pool idled.
