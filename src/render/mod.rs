@@ -57,16 +57,13 @@ fn write_findings(
     out: &mut dyn Write,
     r: &FileReport<'_>,
     index: &LineIndex,
-    render: impl Fn(&mut Vec<u8>, &LineIndex, &Diagnostic) -> io::Result<()> + Sync,
+    render: impl Fn(&mut dyn Write, &LineIndex, &Diagnostic) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
 
     if r.diagnostics.len() < CHUNKED_FROM {
-        let mut buf = Vec::new();
         for d in r.diagnostics {
-            buf.clear();
-            render(&mut buf, index, d)?;
-            out.write_all(&buf)?;
+            render(out, index, d)?;
         }
         return Ok(());
     }
